@@ -1,0 +1,86 @@
+# voipsec.baresip — developer entry points.
+#   make test     bootstrap everything, then lint, unit tests and Molecule
+#   make lint     ansible-lint + ruff
+#   make unit     pytest tests/unit
+#   make molecule Molecule scenarios ($(SCENARIOS))
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT       := $(abspath .)
+VENV       := $(ROOT)/.venv
+CACHE      := $(ROOT)/.cache
+BIN        := $(VENV)/bin
+PYTHON     ?= python3
+SCENARIOS  ?= default
+MOLECULE_DISTRO ?= bookworm
+
+export PATH := $(BIN):$(PATH)
+export CONTAINERS_CONF ?= $(ROOT)/tests/harness/containers.conf
+export ANSIBLE_COLLECTIONS_PATH := $(CACHE)/collections
+export BARESIP_SOURCE_CACHE ?= $(CACHE)/sources
+export MOLECULE_DISTRO
+export ANSIBLE_FORCE_COLOR ?= 0
+export PY_COLORS ?= 0
+
+APT_PACKAGES := podman runc debootstrap uidmap slirp4netns containernetworking-plugins \
+                iptables openssl
+
+.PHONY: help test bootstrap venv host-packages collection-link sources images \
+        lint unit molecule clean distclean build-collection
+
+help:
+	@sed -n '2,5p' Makefile
+
+test: bootstrap lint unit molecule
+
+bootstrap: host-packages venv collection-link sources images
+
+$(CACHE)/.host-packages: Makefile
+	@mkdir -p $(CACHE)
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES); \
+	fi
+	@touch $@
+host-packages: $(CACHE)/.host-packages
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@
+venv: $(VENV)/.installed
+
+collection-link:
+	@mkdir -p $(CACHE)/collections/ansible_collections/voipsec
+	@ln -sfn $(ROOT) $(CACHE)/collections/ansible_collections/voipsec/baresip
+
+sources: venv
+	$(BIN)/python tests/harness/fetch_sources.py --dest $(BARESIP_SOURCE_CACHE)
+
+images: host-packages
+	tests/harness/build_image.sh $(MOLECULE_DISTRO)
+
+lint: venv collection-link
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/ruff format --check plugins tests bench
+	$(BIN)/ansible-lint
+
+unit: venv collection-link
+	$(BIN)/pytest tests/unit
+
+molecule: bootstrap
+	@for s in $(SCENARIOS); do \
+	  echo "=== molecule test -s $$s ($(MOLECULE_DISTRO)) ==="; \
+	  $(BIN)/molecule test -s $$s || exit 1; \
+	done
+
+build-collection: venv
+	@mkdir -p $(CACHE)/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path $(CACHE)/dist .
+
+clean:
+	rm -rf $(CACHE)/dist .pytest_cache .ruff_cache tests/output reports
+
+distclean: clean
+	rm -rf $(VENV) $(CACHE)

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Obtain and verify the source tarballs of one baresip release set.
+
+The release table is the build role's own data (roles/build/defaults/main.yml).
+Each tarball is taken from the first place that yields the expected sha256:
+
+1. the cache directory (already verified earlier),
+2. its upstream archive URL,
+3. Debian's source archive through apt (the identical ``.orig.tar.gz``), with a
+   private apt configuration derived from this machine's configured sources so
+   nothing under /etc is changed.
+
+A tarball whose digest does not match is never kept. Exit status is 0 when every
+tarball is present and verified, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULTS = ROOT / "roles" / "build" / "defaults" / "main.yml"
+APT_SOURCES = Path("/etc/apt/sources.list.d")
+APT_SUITES = ("trixie", "sid")
+
+
+class FetchError(Exception):
+    """A tarball could not be obtained from a source."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_components(version: str, defaults: Path = DEFAULTS) -> list[dict]:
+    data = yaml.safe_load(defaults.read_text())
+    releases = data.get("baresip_releases") or {}
+    if version not in releases:
+        known = ", ".join(sorted(releases))
+        raise FetchError(f"baresip {version} is not in the release table (known: {known})")
+    return releases[version]["components"]
+
+
+def accept(candidate: Path, component: dict, dest: Path) -> Path:
+    """Move ``candidate`` to ``dest`` if its digest is the expected one."""
+    actual = sha256_of(candidate)
+    if actual != component["sha256"]:
+        candidate.unlink(missing_ok=True)
+        raise FetchError(
+            f"sha256 mismatch for {component['file']}: expected {component['sha256']}, got {actual}"
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(candidate), dest)
+    return dest
+
+
+def from_url(component: dict, workdir: Path, retries: int, timeout: float) -> Path:
+    target = workdir / (component["file"] + ".part")
+    last = None
+    for attempt in range(1, retries + 1):
+        try:
+            with urllib.request.urlopen(component["url"], timeout=timeout) as response:
+                with target.open("wb") as out:
+                    shutil.copyfileobj(response, out)
+            return target
+        except OSError as exc:  # URLError and socket errors are OSErrors
+            last = exc
+            if attempt < retries:
+                time.sleep(min(2**attempt, 10))
+    raise FetchError(f"{component['url']}: {last}")
+
+
+def deb_src_stanzas(text: str, extra_suites: tuple[str, ...] = APT_SUITES) -> str:
+    """Turn deb822 ``Types: deb`` stanzas into ``deb-src`` twins with extra suites.
+
+    Only stanzas of the Debian archive proper (not security) get the extra suites;
+    the result keeps URIs, components and keyrings as configured.
+    """
+    out = []
+    for stanza in text.strip().split("\n\n"):
+        lines = [line for line in stanza.splitlines() if line.strip() and not line.startswith("#")]
+        fields = dict(line.split(":", 1) for line in lines if ":" in line)
+        fields = {key.strip(): value.strip() for key, value in fields.items()}
+        if "deb" not in fields.get("Types", "").split():
+            continue
+        suites = fields.get("Suites", "").split()
+        if not any(s.endswith("-security") for s in suites):
+            suites += [s for s in extra_suites if s not in suites]
+        fields["Types"] = "deb-src"
+        fields["Suites"] = " ".join(suites)
+        out.append("\n".join(f"{key}: {value}" for key, value in fields.items()))
+    return "\n\n".join(out) + "\n"
+
+
+class AptSource:
+    """apt-get source with a private state directory beside the cache."""
+
+    def __init__(self, state: Path):
+        self.state = state
+        self.ready = False
+
+    def _opts(self) -> list[str]:
+        return [
+            "-o", f"Dir::Etc::SourceList={self.state / 'sources.list'}",
+            "-o", f"Dir::Etc::SourceParts={self.state / 'sources.list.d'}",
+            "-o", f"Dir::State::Lists={self.state / 'lists'}",
+            "-o", f"Dir::Cache={self.state / 'cache'}",
+            "-o", "APT::Sandbox::User=root",
+            "-o", "Acquire::Retries=3",
+        ]
+
+    def prepare(self) -> None:
+        if self.ready:
+            return
+        if not shutil.which("apt-get"):
+            raise FetchError("apt-get is not available")
+        parts = self.state / "sources.list.d"
+        parts.mkdir(parents=True, exist_ok=True)
+        (self.state / "lists" / "partial").mkdir(parents=True, exist_ok=True)
+        (self.state / "cache" / "archives" / "partial").mkdir(parents=True, exist_ok=True)
+        (self.state / "sources.list").write_text("")
+        text = "\n\n".join(p.read_text() for p in sorted(APT_SOURCES.glob("*.sources")))
+        if not text.strip():
+            raise FetchError(f"no deb822 sources in {APT_SOURCES}")
+        (parts / "deb-src.sources").write_text(deb_src_stanzas(text))
+        self._run(["apt-get", *self._opts(), "update"], cwd=self.state)
+        self.ready = True
+
+    @staticmethod
+    def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+    def fetch(self, component: dict, workdir: Path) -> Path:
+        deb = component.get("debian_source")
+        if not deb:
+            raise FetchError(f"{component['file']}: no debian_source in the release table")
+        self.prepare()
+        spec = f"{deb['package']}={deb['version']}"
+        with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+            result = self._run(["apt-get", *self._opts(), "source", "--download-only", spec], Path(tmp))
+            origs = list(Path(tmp).glob("*.orig.tar.*"))
+            if not origs:
+                raise FetchError(f"apt-get source {spec}: no .orig tarball ({result.stderr.strip()[-300:]})")
+            target = workdir / (component["file"] + ".part")
+            shutil.move(str(origs[0]), target)
+            return target
+
+
+def fetch_all(components: list[dict], dest: Path, retries: int = 3, timeout: float = 30,
+              sources: tuple[str, ...] = ("url", "apt"), log=print) -> bool:
+    dest.mkdir(parents=True, exist_ok=True)
+    apt = AptSource(dest / ".apt")
+    ok = True
+    for component in components:
+        final = dest / component["file"]
+        if final.exists():
+            if sha256_of(final) == component["sha256"]:
+                log(f"{component['file']}: cached, sha256 ok")
+                continue
+            log(f"{component['file']}: cached copy has a wrong sha256, fetching again")
+            final.unlink()
+        errors = []
+        for source in sources:
+            try:
+                if source == "url":
+                    candidate = from_url(component, dest, retries, timeout)
+                else:
+                    candidate = apt.fetch(component, dest)
+                accept(candidate, component, final)
+                log(f"{component['file']}: from {source}, sha256 ok")
+                break
+            except (FetchError, OSError, subprocess.SubprocessError) as exc:
+                errors.append(f"{source}: {exc}")
+        else:
+            ok = False
+            log(f"{component['file']}: FAILED ({'; '.join(errors)})", file=sys.stderr)
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--version", default="1.1.0", help="baresip release set")
+    parser.add_argument("--dest", type=Path,
+                        default=Path(os.environ.get("BARESIP_SOURCE_CACHE", ROOT / ".cache" / "sources")))
+    parser.add_argument("--retries", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=30)
+    args = parser.parse_args(argv)
+    try:
+        components = load_components(args.version)
+    except FetchError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0 if fetch_all(components, args.dest, args.retries, args.timeout) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
