@@ -20,6 +20,7 @@ export CONTAINERS_CONF ?= $(ROOT)/tests/harness/containers.conf
 export ANSIBLE_COLLECTIONS_PATH := $(CACHE)/collections
 export BARESIP_SOURCE_CACHE ?= $(CACHE)/sources
 export MOLECULE_DISTRO
+export MOLECULE_IMAGE ?= localhost/voipsec-debian:$(MOLECULE_DISTRO)
 export ANSIBLE_FORCE_COLOR ?= 0
 export PY_COLORS ?= 0
 

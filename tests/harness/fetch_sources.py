@@ -74,9 +74,11 @@ def from_url(component: dict, workdir: Path, retries: int, timeout: float) -> Pa
     last = None
     for attempt in range(1, retries + 1):
         try:
-            with urllib.request.urlopen(component["url"], timeout=timeout) as response:
-                with target.open("wb") as out:
-                    shutil.copyfileobj(response, out)
+            url = component["url"]
+            if not url.startswith(("https://", "http://", "file://")):
+                raise FetchError(f"{url}: unsupported URL scheme")
+            with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:  # noqa: S310
+                shutil.copyfileobj(response, out)
             return target
         except OSError as exc:  # URLError and socket errors are OSErrors
             last = exc
@@ -116,12 +118,18 @@ class AptSource:
 
     def _opts(self) -> list[str]:
         return [
-            "-o", f"Dir::Etc::SourceList={self.state / 'sources.list'}",
-            "-o", f"Dir::Etc::SourceParts={self.state / 'sources.list.d'}",
-            "-o", f"Dir::State::Lists={self.state / 'lists'}",
-            "-o", f"Dir::Cache={self.state / 'cache'}",
-            "-o", "APT::Sandbox::User=root",
-            "-o", "Acquire::Retries=3",
+            "-o",
+            f"Dir::Etc::SourceList={self.state / 'sources.list'}",
+            "-o",
+            f"Dir::Etc::SourceParts={self.state / 'sources.list.d'}",
+            "-o",
+            f"Dir::State::Lists={self.state / 'lists'}",
+            "-o",
+            f"Dir::Cache={self.state / 'cache'}",
+            "-o",
+            "APT::Sandbox::User=root",
+            "-o",
+            "Acquire::Retries=3",
         ]
 
     def prepare(self) -> None:
@@ -161,8 +169,14 @@ class AptSource:
             return target
 
 
-def fetch_all(components: list[dict], dest: Path, retries: int = 3, timeout: float = 30,
-              sources: tuple[str, ...] = ("url", "apt"), log=print) -> bool:
+def fetch_all(
+    components: list[dict],
+    dest: Path,
+    retries: int = 3,
+    timeout: float = 30,
+    sources: tuple[str, ...] = ("url", "apt"),
+    log=print,
+) -> bool:
     dest.mkdir(parents=True, exist_ok=True)
     apt = AptSource(dest / ".apt")
     ok = True
@@ -195,8 +209,9 @@ def fetch_all(components: list[dict], dest: Path, retries: int = 3, timeout: flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="1.1.0", help="baresip release set")
-    parser.add_argument("--dest", type=Path,
-                        default=Path(os.environ.get("BARESIP_SOURCE_CACHE", ROOT / ".cache" / "sources")))
+    parser.add_argument(
+        "--dest", type=Path, default=Path(os.environ.get("BARESIP_SOURCE_CACHE", ROOT / ".cache" / "sources"))
+    )
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30)
     args = parser.parse_args(argv)
