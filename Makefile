@@ -63,8 +63,8 @@ images: host-packages
 	tests/harness/build_image.sh $(MOLECULE_DISTRO)
 
 lint: venv collection-link
-	$(BIN)/ruff check plugins tests bench
-	$(BIN)/ruff format --check plugins tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/ansible-lint
 
 unit: venv collection-link
