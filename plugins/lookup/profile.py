@@ -1,0 +1,55 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: profile
+short_description: Load a voipsec.baresip compliance profile
+description:
+  - Returns the profile named by the term (a file in the collection's C(profiles/) directory)
+    or the profile file given by path, after validating its structure.
+  - The result carries the profile's data plus C(openssl_policy), the OpenSSL
+    C(system_default) settings that enforce its TLS part.
+options:
+  _terms:
+    description: Profile name (for example C(fips140-2-sdes)) or path to a profile YAML file.
+    required: true
+    type: list
+    elements: str
+"""
+
+EXAMPLES = r"""
+- name: Show the cipher list of the default profile
+  ansible.builtin.debug:
+    msg: "{{ lookup('voipsec.baresip.profile', 'fips140-2-sdes').tls.tls12_ciphers }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: One profile mapping per term.
+  type: list
+  elements: dict
+"""
+
+import os
+
+import yaml
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+from ansible_collections.voipsec.baresip.plugins.module_utils import _profile
+
+PROFILE_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "profiles"))
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        results = []
+        for term in terms:
+            try:
+                data = _profile.load(str(term), [PROFILE_DIR], yaml.safe_load)
+            except _profile.ProfileError as exc:
+                raise AnsibleLookupError(str(exc)) from exc
+            data = dict(data)
+            data["openssl_policy"] = _profile.openssl_policy(data)
+            results.append(data)
+        return results

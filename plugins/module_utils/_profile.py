@@ -1,0 +1,126 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Compliance profiles: load, validate and derive the OpenSSL policy.
+
+A profile is data (one YAML file each) read by the endpoint role, which
+enforces it, and by the verify role, which judges probe results against it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+TLS_VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_+.-]+$")
+
+
+class ProfileError(ValueError):
+    """A profile is missing, unreadable or malformed."""
+
+
+def _list_of_tokens(value, where, errors, allow_empty=False):
+    if not isinstance(value, list) or (not value and not allow_empty):
+        errors.append(f"{where} must be a {'' if allow_empty else 'non-empty '}list")
+        return
+    for item in value:
+        if not isinstance(item, str) or not _TOKEN.match(item):
+            errors.append(f"{where} has an invalid entry {item!r}")
+
+
+def validate(profile) -> list:
+    """Return a list of problems; empty when the profile is usable."""
+    errors = []
+    if not isinstance(profile, dict):
+        return ["profile must be a mapping"]
+    name = profile.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        errors.append("name must be a lower-case identifier")
+    tls = profile.get("tls")
+    if not isinstance(tls, dict):
+        errors.append("tls must be a mapping")
+        tls = {}
+    versions = tls.get("versions")
+    if not isinstance(versions, list) or not versions or any(v not in TLS_VERSIONS for v in versions):
+        errors.append(f"tls.versions must be a non-empty list of {', '.join(TLS_VERSIONS)}")
+        versions = []
+    _list_of_tokens(tls.get("tls12_ciphers"), "tls.tls12_ciphers", errors, allow_empty=True)
+    _list_of_tokens(tls.get("tls13_ciphersuites"), "tls.tls13_ciphersuites", errors, allow_empty=True)
+    _list_of_tokens(tls.get("groups"), "tls.groups", errors)
+    _list_of_tokens(tls.get("signature_algorithms"), "tls.signature_algorithms", errors)
+    if "TLSv1.3" in versions and not tls.get("tls13_ciphersuites"):
+        errors.append("tls.versions has TLSv1.3 but tls.tls13_ciphersuites is empty")
+    if any(v != "TLSv1.3" for v in versions) and not tls.get("tls12_ciphers"):
+        errors.append("tls.versions has TLS 1.2 or older but tls.tls12_ciphers is empty")
+    cert = tls.get("certificate")
+    if not isinstance(cert, dict):
+        errors.append("tls.certificate must be a mapping")
+    else:
+        if cert.get("key_type") not in ("EC", "RSA"):
+            errors.append("tls.certificate.key_type must be EC or RSA")
+        if cert.get("key_type") == "EC" and not isinstance(cert.get("curve"), str):
+            errors.append("tls.certificate.curve is required for EC keys")
+        if cert.get("signature_hash") not in ("sha256", "sha384", "sha512"):
+            errors.append("tls.certificate.signature_hash must be sha256, sha384 or sha512")
+    if not isinstance(tls.get("mutual_auth", False), bool):
+        errors.append("tls.mutual_auth must be a boolean")
+    sip = profile.get("sip")
+    if not isinstance(sip, dict) or not isinstance(sip.get("plaintext_transports_allowed"), bool):
+        errors.append("sip.plaintext_transports_allowed must be a boolean")
+    srtp = profile.get("srtp")
+    if not isinstance(srtp, dict) or not isinstance(srtp.get("mandatory"), bool):
+        errors.append("srtp.mandatory must be a boolean")
+    else:
+        _list_of_tokens(srtp.get("suites"), "srtp.suites", errors)
+    controls = profile.get("controls", {})
+    if not isinstance(controls, dict) or any(
+        not isinstance(v, list) or not all(isinstance(s, str) for s in v) for v in controls.values()
+    ):
+        errors.append("controls must map check ids to lists of standards")
+    return errors
+
+
+def openssl_policy(profile) -> dict:
+    """The ``system_default`` settings that enforce the profile's TLS part."""
+    tls = profile["tls"]
+    versions = sorted(tls["versions"], key=TLS_VERSIONS.index)
+    policy = {
+        "MinProtocol": versions[0],
+        "MaxProtocol": versions[-1],
+        "CipherString": ":".join(tls["tls12_ciphers"]) if tls["tls12_ciphers"] else "",
+        "Ciphersuites": ":".join(tls["tls13_ciphersuites"]),
+        "Groups": ":".join(tls["groups"]),
+        "SignatureAlgorithms": ":".join(tls["signature_algorithms"]),
+    }
+    if not policy["CipherString"]:
+        del policy["CipherString"]
+    return policy
+
+
+def find(name_or_path: str, search_dirs) -> str:
+    """Resolve a profile name (``fips140-2-sdes``) or a path to a file."""
+    if os.sep in name_or_path or name_or_path.endswith((".yml", ".yaml")):
+        candidates = [name_or_path]
+    else:
+        if not _NAME.match(name_or_path):
+            raise ProfileError(f"invalid profile name {name_or_path!r}")
+        candidates = [os.path.join(d, name_or_path + ".yml") for d in search_dirs]
+    for path in candidates:
+        if os.path.isfile(path):
+            return path
+    raise ProfileError(f"profile {name_or_path!r} not found (looked in {', '.join(candidates)})")
+
+
+def load(name_or_path: str, search_dirs, loader) -> dict:
+    """Load and validate; ``loader`` turns file text into data (a YAML loader)."""
+    path = find(name_or_path, search_dirs)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = loader(handle.read())
+    except Exception as exc:  # I/O errors and whatever the loader raises on bad text
+        raise ProfileError(f"profile {path}: {exc}") from exc
+    problems = validate(data)
+    if problems:
+        raise ProfileError(f"profile {path} is invalid: " + "; ".join(problems))
+    return data

@@ -1,0 +1,163 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parse the output of ``openssl s_client`` (OpenSSL 1.1.1 to 3.x).
+
+Pure functions, no I/O: the probe module runs the command, this turns its
+text into facts. Anything the text does not show stays ``None``; text that
+shows no connection at all gives ``connected: False``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# OpenSSL spells the NIST curves two ways; profiles use the P-xxx names.
+CURVE_ALIASES = {
+    "secp256r1": "P-256",
+    "prime256v1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
+    "P-256": "P-256",
+    "P-384": "P-384",
+    "P-521": "P-521",
+    "X25519": "X25519",
+    "X448": "X448",
+}
+
+_CIPHER_IS = re.compile(
+    r"^(?:New|Reused), (?P<proto>\(NONE\)|[A-Za-z0-9.]+), Cipher is (?P<cipher>\S+)", re.M
+)
+_PROTOCOL = re.compile(r"^\s*Protocol\s*:\s*(?P<v>\S+)\s*$", re.M)
+_TEMP_KEY = re.compile(r"^(?:Server|Peer) Temp Key: (?P<body>.+)$", re.M)
+_SIGN_DIGEST = re.compile(r"^Peer signing digest: (?P<v>\S+)\s*$", re.M)
+_SIGN_TYPE = re.compile(r"^Peer signature type: (?P<v>\S+)\s*$", re.M)
+_VERIFY = re.compile(r"^\s*Verify return code: (?P<code>\d+) \((?P<text>[^)]*)\)", re.M)
+_ALERT = re.compile(r"alert (?P<v>[a-z][a-z ]+?)(?::|\s*$)", re.M)
+_ALERT_NUM = re.compile(r"SSL alert number (?P<n>\d+)")
+_PUBKEY_BITS = re.compile(r"^Server public key is (?P<n>\d+) bit", re.M)
+_CERT_LINE = re.compile(r"^\s*a:PKEY: (?P<alg>[^,]+), (?P<bits>\d+) \(bit\); sigalg: (?P<sig>\S+)", re.M)
+_SUBJECT = re.compile(r"^subject=(?P<v>.*)$", re.M)
+_ISSUER = re.compile(r"^issuer=(?P<v>.*)$", re.M)
+_CONNECT_ERR = re.compile(r"^connect:errno=(?P<n>\d+)|BIO_connect:(?P<t>[^:]+):", re.M)
+_ERRNO_TEXT = {"111": "connection refused", "110": "connection timed out", "113": "no route to host"}
+
+# Lines that are safe and useful as evidence; never session secrets.
+_EVIDENCE = re.compile(
+    r"^(CONNECTED\(|New, |Reused, |\s*Protocol\s*:|\s*Cipher\s*:|Server Temp Key|Peer Temp Key|"
+    r"Peer signing digest|Peer signature type|Server public key|subject=|issuer=|\s*Verify return code|"
+    r"Verification|\s*a:PKEY|\s*v:NotBefore|connect:errno|.*alert )"
+)
+
+
+def normalize_group(name):
+    """``secp384r1`` -> ``P-384``; unknown names are returned unchanged."""
+    if name is None:
+        return None
+    return CURVE_ALIASES.get(name.strip(), name.strip())
+
+
+def _temp_key(body):
+    """``ECDH, secp384r1, 384 bits`` / ``X25519, 253 bits`` / ``DH, 2048 bits``."""
+    parts = [p.strip() for p in body.split(",")]
+    result = {"type": parts[0] or None, "group": None, "bits": None}
+    for part in parts[1:]:
+        m = re.match(r"^(\d+) bits$", part)
+        if m:
+            result["bits"] = int(m.group(1))
+        elif part:
+            result["group"] = normalize_group(part)
+    if result["group"] is None and result["type"] in ("X25519", "X448"):
+        result["group"] = result["type"]
+    return result
+
+
+def evidence(text, limit=12):
+    """Short excerpt of the lines that carry the result."""
+    lines = [line.rstrip() for line in (text or "").splitlines() if _EVIDENCE.match(line)]
+    return "\n".join(lines[:limit])
+
+
+def parse(text):
+    """Facts from one ``s_client`` run's combined stdout and stderr."""
+    text = text if isinstance(text, str) else ""
+    facts = {
+        "outcome": "error",
+        "connected": False,
+        "accepted": False,
+        "protocol": None,
+        "cipher": None,
+        "temp_key": None,
+        "group": None,
+        "peer_signing_digest": None,
+        "peer_signature_type": None,
+        "server_public_key_bits": None,
+        "peer_certificate": None,
+        "verify_return_code": None,
+        "verify_error": None,
+        "alert": None,
+        "error": None,
+    }
+    if "CONNECTED(" not in text:
+        m = _CONNECT_ERR.search(text)
+        if m:
+            facts["error"] = _ERRNO_TEXT.get(
+                m.group("n") or "", (m.group("t") or "").strip().lower() or None
+            ) or ("connect error errno=" + m.group("n"))
+        else:
+            facts["error"] = "no connection established (no CONNECTED line in the output)"
+        return facts
+    facts["connected"] = True
+
+    m = _CIPHER_IS.search(text)
+    if m and m.group("cipher") != "(NONE)":
+        facts["accepted"] = True
+        facts["cipher"] = m.group("cipher")
+        if m.group("proto") != "(NONE)":
+            facts["protocol"] = m.group("proto")
+    proto = _PROTOCOL.search(text)
+    if facts["accepted"] and proto and not facts["protocol"]:
+        facts["protocol"] = proto.group("v")
+
+    m = _TEMP_KEY.search(text)
+    if m:
+        facts["temp_key"] = _temp_key(m.group("body"))
+        facts["group"] = facts["temp_key"]["group"]
+    m = _SIGN_DIGEST.search(text)
+    if m:
+        facts["peer_signing_digest"] = m.group("v").upper()
+    m = _SIGN_TYPE.search(text)
+    if m:
+        facts["peer_signature_type"] = m.group("v")
+    m = _PUBKEY_BITS.search(text)
+    if m:
+        facts["server_public_key_bits"] = int(m.group("n"))
+
+    cert = {}
+    m = _CERT_LINE.search(text)
+    if m:
+        cert.update(
+            public_key_algorithm=m.group("alg").strip(),
+            public_key_bits=int(m.group("bits")),
+            signature_algorithm=m.group("sig"),
+        )
+    for key, rx in (("subject", _SUBJECT), ("issuer", _ISSUER)):
+        m = rx.search(text)
+        if m:
+            cert[key] = m.group("v").strip()
+    facts["peer_certificate"] = cert or None
+
+    m = _VERIFY.search(text)
+    if m:
+        facts["verify_return_code"] = int(m.group("code"))
+        facts["verify_error"] = None if m.group("code") == "0" else m.group("text")
+
+    m = _ALERT.search(text)
+    if m:
+        facts["alert"] = m.group("v").strip()
+    if facts["accepted"]:
+        facts["outcome"] = "accepted"
+    elif _CIPHER_IS.search(text) or _ALERT_NUM.search(text):
+        facts["outcome"] = "refused"
+    else:
+        facts["error"] = "output ends before the handshake result (truncated or timed out)"
+    return facts

@@ -1,0 +1,108 @@
+from pathlib import Path
+
+import pytest
+from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client
+
+FIXTURES = Path(__file__).parent / "fixtures" / "s_client"
+
+
+def recorded(name):
+    return (FIXTURES / f"{name}.txt").read_text()
+
+
+def test_seed_offer_accepted_with_every_fact():
+    f = _s_client.parse(recorded("accepted_fips"))
+    assert f["outcome"] == "accepted" and f["accepted"] and f["connected"]
+    assert f["protocol"] == "TLSv1.2"
+    assert f["cipher"] == "ECDHE-ECDSA-AES256-GCM-SHA384"
+    assert f["temp_key"] == {"type": "ECDH", "group": "P-384", "bits": 384}
+    assert f["group"] == "P-384"
+    assert f["peer_signing_digest"] == "SHA384"
+    assert f["peer_signature_type"] == "ECDSA"
+    assert f["server_public_key_bits"] == 384
+    assert f["peer_certificate"] == {
+        "public_key_algorithm": "id-ecPublicKey",
+        "public_key_bits": 384,
+        "signature_algorithm": "ecdsa-with-SHA384",
+        "subject": "CN = ua1",
+        "issuer": "CN = ua1",
+    }
+    assert f["verify_return_code"] == 18 and f["verify_error"] == "self-signed certificate"
+    assert f["error"] is None
+
+
+def test_default_baresip_tls13_x25519():
+    f = _s_client.parse(recorded("accepted_default_tls13"))
+    assert (f["outcome"], f["protocol"], f["cipher"]) == ("accepted", "TLSv1.3", "TLS_AES_256_GCM_SHA384")
+    assert f["temp_key"] == {"type": "X25519", "group": "X25519", "bits": 253}
+
+
+def test_default_baresip_chacha_and_sha256_signature():
+    chacha = _s_client.parse(recorded("accepted_default_chacha"))
+    assert chacha["cipher"] == "ECDHE-ECDSA-CHACHA20-POLY1305"
+    sha256 = _s_client.parse(recorded("accepted_default_sigalg_sha256"))
+    assert sha256["peer_signing_digest"] == "SHA256" and sha256["outcome"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("name", "alert"),
+    [
+        ("refused_tls13", "protocol version"),
+        ("refused_tls11", "protocol version"),
+        ("refused_cipher_aes128", "handshake failure"),
+        ("refused_group_x25519", "handshake failure"),
+        ("refused_sigalg_sha256", "handshake failure"),
+    ],
+)
+def test_refusals(name, alert):
+    f = _s_client.parse(recorded(name))
+    assert f["outcome"] == "refused"
+    assert f["connected"] and not f["accepted"]
+    assert f["cipher"] is None and f["protocol"] is None
+    assert f["alert"] == alert
+
+
+def test_connection_refused_is_an_error_not_a_refusal():
+    f = _s_client.parse(recorded("conn_refused"))
+    assert f["outcome"] == "error" and not f["connected"]
+    assert f["error"] == "connection refused"
+
+
+@pytest.mark.parametrize("fraction", [0.01, 0.2, 0.5, 0.99])
+def test_output_cut_before_the_handshake_result_is_an_error(fraction):
+    text = recorded("accepted_fips")
+    cut = int(text.index("New, TLSv1.2") * fraction)
+    f = _s_client.parse(text[:cut])
+    assert f["outcome"] == "error"
+    assert not f["accepted"]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    ["", None, b"\x00\x01", "CONNECTED(", "\n\n\n", "random text\nCipher is", 42, "x" * 10000],
+)
+def test_garbage_is_an_error(garbage):
+    f = _s_client.parse(garbage)
+    assert f["outcome"] == "error"
+    assert not f["accepted"]
+
+
+def test_hostile_cipher_line_cannot_fake_acceptance_without_connection():
+    f = _s_client.parse("New, TLSv1.2, Cipher is ECDHE-ECDSA-AES256-GCM-SHA384\n")
+    assert f["outcome"] == "error"
+
+
+def test_evidence_has_no_session_secrets():
+    text = recorded("accepted_fips").replace("Master-Key: REDACTED", "Master-Key: 00112233")
+    ev = _s_client.evidence(text)
+    assert "Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in ev
+    assert "Server Temp Key: ECDH, secp384r1, 384 bits" in ev
+    assert "Master-Key" not in ev and "Session-ID" not in ev and "BEGIN CERTIFICATE" not in ev
+
+
+@pytest.mark.parametrize(
+    ("raw", "norm"),
+    [("secp384r1", "P-384"), ("prime256v1", "P-256"), ("X25519", "X25519"), ("brainpoolP384r1", "brainpoolP384r1")],
+)
+def test_group_names(raw, norm):
+    assert _s_client.normalize_group(raw) == norm

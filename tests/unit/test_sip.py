@@ -1,0 +1,57 @@
+import pytest
+from ansible_collections.voipsec.baresip.plugins.module_utils import _sip
+
+RESPONSE = (
+    "SIP/2.0 200 OK\r\n"
+    "Via: SIP/2.0/UDP 10.0.0.5:40000;branch=z9hG4bKabc;rport=40000\r\n"
+    "To: <sip:ua1:5060>;tag=xyz\r\n"
+    "f: <sip:probe@10.0.0.5>;tag=1\r\n"
+    "Call-ID: 123@10.0.0.5\r\n"
+    "CSeq: 1 OPTIONS\r\n"
+    "Allow: INVITE,ACK,BYE,CANCEL,OPTIONS,\r\n"
+    " NOTIFY,SUBSCRIBE\r\n"
+    "Server: baresip v1.1.0 (x86_64/linux)\r\n"
+    "Content-Length: 0\r\n\r\n"
+)
+
+
+def test_response_headers_compact_and_folded():
+    msg = _sip.parse_message(RESPONSE.encode())
+    assert (msg["kind"], msg["status"], msg["reason"]) == ("response", 200, "OK")
+    assert msg["headers"]["from"] == ["<sip:probe@10.0.0.5>;tag=1"]
+    assert msg["headers"]["allow"] == ["INVITE,ACK,BYE,CANCEL,OPTIONS, NOTIFY,SUBSCRIBE"]
+    assert msg["headers"]["server"] == ["baresip v1.1.0 (x86_64/linux)"]
+
+
+def test_request_with_body_cut_to_content_length():
+    text = "INVITE sip:a@b SIP/2.0\r\nContent-Length: 4\r\n\r\nv=0\r\nEXTRA"
+    msg = _sip.parse_message(text)
+    assert (msg["kind"], msg["method"], msg["uri"]) == ("request", "INVITE", "sip:a@b")
+    assert msg["body"] == "v=0\r"
+
+
+def test_options_request_round_trips():
+    raw = _sip.options_request("192.0.2.7", 5060, "udp", "192.0.2.9", 40000)
+    msg = _sip.parse_message(raw)
+    assert msg["method"] == "OPTIONS"
+    assert msg["uri"] == "sip:192.0.2.7:5060;transport=udp"
+    assert msg["headers"]["via"][0].startswith("SIP/2.0/UDP 192.0.2.9:40000;branch=z9hG4bK")
+    assert raw.endswith(b"\r\n\r\n")
+
+
+def test_ipv6_target_is_bracketed():
+    assert b"OPTIONS sip:[fd00::2]:5060;transport=tcp" in _sip.options_request("fd00::2", 5060, "tcp", "::1", 1)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    ["", b"", "HTTP/1.1 200 OK\r\n\r\n", "\x16\x03\x01\x00", "SIP/2.0 999 Nope\r\n", "SIP/2.0\r\n", b"\xff\xfe"],
+)
+def test_garbage_raises(garbage):
+    with pytest.raises(_sip.SipParseError):
+        _sip.parse_message(garbage)
+
+
+def test_truncated_response_still_gives_status():
+    msg = _sip.parse_message(RESPONSE[:40])
+    assert msg["status"] == 200
