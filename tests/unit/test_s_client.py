@@ -102,7 +102,12 @@ def test_evidence_has_no_session_secrets():
 
 @pytest.mark.parametrize(
     ("raw", "norm"),
-    [("secp384r1", "P-384"), ("prime256v1", "P-256"), ("X25519", "X25519"), ("brainpoolP384r1", "brainpoolP384r1")],
+    [
+        ("secp384r1", "P-384"),
+        ("prime256v1", "P-256"),
+        ("X25519", "X25519"),
+        ("brainpoolP384r1", "brainpoolP384r1"),
+    ],
 )
 def test_group_names(raw, norm):
     assert _s_client.normalize_group(raw) == norm

@@ -40,12 +40,22 @@ def test_options_request_round_trips():
 
 
 def test_ipv6_target_is_bracketed():
-    assert b"OPTIONS sip:[fd00::2]:5060;transport=tcp" in _sip.options_request("fd00::2", 5060, "tcp", "::1", 1)
+    assert b"OPTIONS sip:[fd00::2]:5060;transport=tcp" in _sip.options_request(
+        "fd00::2", 5060, "tcp", "::1", 1
+    )
 
 
 @pytest.mark.parametrize(
     "garbage",
-    ["", b"", "HTTP/1.1 200 OK\r\n\r\n", "\x16\x03\x01\x00", "SIP/2.0 999 Nope\r\n", "SIP/2.0\r\n", b"\xff\xfe"],
+    [
+        "",
+        b"",
+        "HTTP/1.1 200 OK\r\n\r\n",
+        "\x16\x03\x01\x00",
+        "SIP/2.0 999 Nope\r\n",
+        "SIP/2.0\r\n",
+        b"\xff\xfe",
+    ],
 )
 def test_garbage_raises(garbage):
     with pytest.raises(_sip.SipParseError):
