@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 distro=${1:-${MOLECULE_DISTRO:-bookworm}}
 image=localhost/voipsec-debian:${distro}
-packages=python3,systemd,systemd-sysv,ca-certificates,iproute2
+packages=python3,systemd,systemd-sysv,ca-certificates,iproute2,sudo
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/containers.conf}
 recipe=$( (cat "$0"; echo "$distro $packages") | sha256sum | cut -c1-16)
 
