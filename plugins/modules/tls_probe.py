@@ -42,11 +42,19 @@ options:
       - CA file to verify the server certificate with.
       - Affects RV(results[].verify_return_code) only.
     type: path
+  sweep:
+    description:
+      - Also offer every candidate alone and report the accepted sets in RV(sweep) - every
+        protocol version; every TLS 1.2 cipher the local OpenSSL knows that a certificate-based
+        server can negotiate (at security level 0, so weak ones are really offered); every TLS 1.3
+        ciphersuite; every common group and signature algorithm, each under TLS 1.2 and TLS 1.3.
+    type: bool
+    default: false
   offers:
     description: What to offer, one handshake each.
     type: list
     elements: dict
-    required: true
+    default: []
     suboptions:
       name:
         description: Label of the offer in the results.
@@ -141,10 +149,21 @@ errors:
   returned: always
   type: list
   elements: str
+sweep:
+  description: With O(sweep=true), the items the server accepted when offered alone.
+  returned: when O(sweep=true)
+  type: dict
+  contains:
+    versions: {description: Accepted protocol versions., type: list, elements: str}
+    tls12_ciphers: {description: Accepted TLS 1.2 ciphers., type: list, elements: str}
+    tls13_ciphersuites: {description: Accepted TLS 1.3 ciphersuites., type: list, elements: str}
+    groups: {description: Groups the server used when offered first., type: list, elements: str}
+    signature_algorithms: {description: Signature algorithms accepted alone., type: list, elements: str}
+    errors: {description: Sweep offers that could not be measured., type: list, elements: str}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client
+from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client, _tls_sweep
 
 _VERSION_FLAGS = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
 
@@ -198,10 +217,11 @@ def main():
             port=dict(type="int", default=5061),
             servername=dict(type="str"),
             cafile=dict(type="path"),
+            sweep=dict(type="bool", default=False),
             offers=dict(
                 type="list",
                 elements="dict",
-                required=True,
+                default=[],
                 options=dict(
                     name=dict(type="str", required=True),
                     version=dict(type="str", choices=list(_VERSION_FLAGS)),
@@ -220,12 +240,27 @@ def main():
     )
     if module.get_bin_path(module.params["openssl_path"]) is None:
         module.fail_json(msg=f"{module.params['openssl_path']} not found on the probing host")
-    results = [probe(module, offer) for offer in module.params["offers"]]
+    offers = list(module.params["offers"])
+    sweep_offers = []
+    if module.params["sweep"]:
+        rc, out, err = module.run_command(
+            [module.params["openssl_path"], "ciphers", "-v", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"]
+        )
+        if rc != 0:
+            module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
+        sweep_offers = _tls_sweep.sweep_offers(_tls_sweep.parse_cipher_list(out))
+    if not offers and not sweep_offers:
+        module.fail_json(msg="nothing to offer: give offers or sweep=true")
+    results = [probe(module, offer) for offer in offers + sweep_offers]
+    extra = {}
+    if sweep_offers:
+        extra["sweep"] = _tls_sweep.accepted_sets(sweep_offers, results[len(offers) :])
     module.exit_json(
         changed=False,
         results=results,
         accepted=[r["name"] for r in results if r["outcome"] == "accepted"],
         errors=[r["name"] for r in results if r["outcome"] == "error"],
+        **extra,
     )
 
 
