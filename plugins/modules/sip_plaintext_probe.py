@@ -10,8 +10,9 @@ description:
   - Sends one SIP C(OPTIONS) request per transport to O(host):O(port) without TLS and waits up to
     O(timeout) seconds for a SIP response.
   - A compliant endpoint gives no SIP answer. RV(results[].answered) is true only when a SIP
-    response arrived; RV(results[].outcome) is C(answered), C(silent) (no SIP answer: port closed,
-    filtered or mute) or C(error) (the probe itself failed, e.g. the name does not resolve).
+    response arrived.
+  - RV(results[].outcome) is C(answered); C(silent) when no SIP answer came (port closed, filtered
+    or mute); or C(error) when the probe itself failed (for example the name does not resolve).
 version_added: 0.1.0
 author: voipsec.baresip maintainers
 attributes:
@@ -176,16 +177,17 @@ def probe_tcp(host, port, timeout):
     return _answer(result, data)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            host=dict(type="str", required=True),
-            port=dict(type="int", default=5060),
-            transports=dict(type="list", elements="str", choices=["udp", "tcp"], default=["udp", "tcp"]),
-            timeout=dict(type="float", default=3),
-        ),
-        supports_check_mode=True,
+def argument_spec():
+    return dict(
+        host=dict(type="str", required=True),
+        port=dict(type="int", default=5060),
+        transports=dict(type="list", elements="str", choices=["udp", "tcp"], default=["udp", "tcp"]),
+        timeout=dict(type="float", default=3),
     )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
     probes = {"udp": probe_udp, "tcp": probe_tcp}
     results = [probes[t](p["host"], p["port"], p["timeout"]) for t in p["transports"]]

@@ -210,34 +210,35 @@ def probe(module, offer):
     return facts
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            host=dict(type="str", required=True),
-            port=dict(type="int", default=5061),
-            servername=dict(type="str"),
-            cafile=dict(type="path"),
-            sweep=dict(type="bool", default=False),
-            offers=dict(
-                type="list",
-                elements="dict",
-                default=[],
-                options=dict(
-                    name=dict(type="str", required=True),
-                    version=dict(type="str", choices=list(_VERSION_FLAGS)),
-                    cipher=dict(type="str"),
-                    ciphersuites=dict(type="str"),
-                    groups=dict(type="str"),
-                    sigalgs=dict(type="str"),
-                    client_cert=dict(type="path"),
-                    client_key=dict(type="path", no_log=False),
-                ),
+def argument_spec():
+    return dict(
+        host=dict(type="str", required=True),
+        port=dict(type="int", default=5061),
+        servername=dict(type="str"),
+        cafile=dict(type="path"),
+        sweep=dict(type="bool", default=False),
+        offers=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                name=dict(type="str", required=True),
+                version=dict(type="str", choices=list(_VERSION_FLAGS)),
+                cipher=dict(type="str"),
+                ciphersuites=dict(type="str"),
+                groups=dict(type="str"),
+                sigalgs=dict(type="str"),
+                client_cert=dict(type="path"),
+                client_key=dict(type="path", no_log=False),
             ),
-            timeout=dict(type="int", default=10),
-            openssl_path=dict(type="str", default="openssl"),
         ),
-        supports_check_mode=True,
+        timeout=dict(type="int", default=10),
+        openssl_path=dict(type="str", default="openssl"),
     )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if module.get_bin_path(module.params["openssl_path"]) is None:
         module.fail_json(msg=f"{module.params['openssl_path']} not found on the probing host")
     offers = list(module.params["offers"])

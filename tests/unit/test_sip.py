@@ -65,3 +65,45 @@ def test_garbage_raises(garbage):
 def test_truncated_response_still_gives_status():
     msg = _sip.parse_message(RESPONSE[:40])
     assert msg["status"] == 200
+
+
+def test_stream_split_waits_for_the_body():
+    body = "v=0\r\n"
+    msg = f"SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nContent-Length: {len(body)}\r\n\r\n{body}".encode()
+    done, rest = _sip.split_stream(b"\r\n\r\n" + msg[:-2])
+    assert done == [] and rest == msg[:-2]
+    done, rest = _sip.split_stream(rest + msg[-2:] + msg[:10])
+    assert done == [msg] and rest == msg[:10]
+
+
+def test_dialog_requests():
+    d = _sip.Dialog("192.0.2.7", 5061, "ua1", "192.0.2.9", 40000)
+    invite = _sip.parse_message(d.invite("v=0\r\n"))
+    assert invite["uri"] == "sip:ua1@192.0.2.7:5061;transport=tls"
+    assert invite["headers"]["via"][0].startswith("SIP/2.0/TLS 192.0.2.9:40000;branch=z9hG4bK")
+    ok = {
+        "status": 200,
+        "headers": {
+            "to": ["<sip:ua1@192.0.2.7>;tag=abc"],
+            "contact": ["<sip:ua1@192.0.2.7:5061;transport=tls>"],
+        },
+    }
+    d.learn(ok)
+    ack = _sip.parse_message(d.ack(ok))
+    assert ack["uri"] == "sip:ua1@192.0.2.7:5061;transport=tls"
+    assert ack["headers"]["to"] == ["<sip:ua1@192.0.2.7>;tag=abc"]
+    assert ack["headers"]["cseq"] == ["1 ACK"]
+    assert ack["headers"]["via"][0] != invite["headers"]["via"][0]
+    bye = _sip.parse_message(d.bye())
+    assert bye["headers"]["cseq"] == ["2 BYE"] and bye["headers"]["call-id"] == invite["headers"]["call-id"]
+    cancel = _sip.parse_message(d.cancel())
+    assert cancel["headers"]["via"] == invite["headers"]["via"]
+
+
+def test_ack_for_a_rejection_reuses_the_invite_branch():
+    d = _sip.Dialog("192.0.2.7", 5061, "ua1", "192.0.2.9", 40000)
+    invite = _sip.parse_message(d.invite(""))
+    busy = {"status": 488, "headers": {"to": ["<sip:ua1@192.0.2.7>;tag=z"]}}
+    ack = _sip.parse_message(d.ack(busy))
+    assert ack["headers"]["via"] == invite["headers"]["via"]
+    assert ack["uri"] == invite["uri"]

@@ -1,0 +1,372 @@
+#!/usr/bin/python
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sip_call_probe
+short_description: Call a SIP endpoint over TLS with an SDES offer and report how it answers
+description:
+  - For each offer, opens SIP over TLS to O(host):O(port), sends an C(INVITE) whose SDP offers
+    the given media profile and C(a=crypto) suites (fresh random keys), and reads the answer.
+  - An established call is acknowledged, held for O(hold) seconds while RTP arriving on the
+    probe's media port is counted, and ended with C(BYE); a call still ringing at the deadline
+    is cancelled; a rejection is acknowledged. Nothing is left behind on the endpoint.
+  - Reports the final status, the answered media profile and crypto suite with the shape of the
+    key parameter - never a key.
+  - RV(results[].outcome) is C(established), C(rejected) or C(error) (no TLS, no answer, garbage).
+version_added: 0.1.0
+author: voipsec.baresip maintainers
+attributes:
+  check_mode:
+    support: full
+    details: The call is torn down before the module returns; it runs in check mode too.
+  diff_mode:
+    support: none
+options:
+  host:
+    description: Endpoint name or address.
+    type: str
+    required: true
+  port:
+    description: SIP over TLS port.
+    type: int
+    default: 5061
+  to_user:
+    description: User part of the Request-URI (the endpoint's account).
+    type: str
+    required: true
+  offers:
+    description: Calls to place, one after the other.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Label of the offer in the results.
+        type: str
+        required: true
+      media_proto:
+        description: Transport protocol of the C(m=audio) line.
+        type: str
+        default: RTP/SAVP
+        choices: [RTP/SAVP, RTP/AVP]
+      crypto_suites:
+        description: One C(a=crypto) line per suite, in order; none for a plain offer.
+        type: list
+        elements: str
+        default: []
+  tls_ciphers:
+    description: OpenSSL cipher list of the probe's TLS client.
+    type: str
+    default: ECDHE-ECDSA-AES256-GCM-SHA384
+  client_cert:
+    description: Client certificate (PEM) for endpoints that require one.
+    type: path
+  client_key:
+    description: Key of O(client_cert).
+    type: path
+  cafile:
+    description: Verify the endpoint's certificate against this CA file; not verified when omitted.
+    type: path
+  timeout:
+    description: Seconds to wait for TLS and for the final answer to the INVITE.
+    type: float
+    default: 10
+  hold:
+    description: Seconds an established call is kept up to receive media before BYE.
+    type: float
+    default: 2
+"""
+
+EXAMPLES = r"""
+- name: Call ua1 with the profile's suite, without crypto, and with a weak suite only
+  voipsec.baresip.sip_call_probe:
+    host: ua1.example.net
+    to_user: ua1
+    offers:
+      - {name: sdes_80, crypto_suites: [AES_CM_128_HMAC_SHA1_80]}
+      - {name: plain_rtp, media_proto: RTP/AVP}
+      - {name: sdes_32_only, crypto_suites: [AES_CM_128_HMAC_SHA1_32]}
+  delegate_to: auditor
+  register: calls
+"""
+
+RETURN = r"""
+results:
+  description: One entry per offer.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name: {description: The offer's label., type: str}
+    offer: {description: Media profile and suites offered., type: dict}
+    outcome: {description: C(established), C(rejected) or C(error)., type: str}
+    status: {description: Final SIP status of the INVITE., type: int, sample: 200}
+    reason: {description: Reason phrase., type: str, sample: OK}
+    provisional: {description: Provisional statuses seen., type: list, elements: int}
+    answer: {description: Answered media (profile, port, crypto facts without keys)., type: dict}
+    answered_suite:
+      description: Crypto suite the endpoint chose.
+      type: str
+      sample: AES_CM_128_HMAC_SHA1_80
+    rtp_packets: {description: RTP packets received while the call was up., type: int}
+    cleanup: {description: How the probe ended the call., type: str, sample: "ACK, BYE 200"}
+    tls: {description: Protocol and cipher of the SIP connection., type: dict}
+    setup_seconds: {description: INVITE to final answer., type: float}
+    error: {description: Why the outcome is C(error)., type: str}
+    evidence: {description: Start lines exchanged., type: str}
+established:
+  description: Names of the offers that established a call.
+  returned: always
+  type: list
+  elements: str
+"""
+
+import contextlib
+import socket
+import ssl
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voipsec.baresip.plugins.module_utils import _sdp, _sip
+
+
+class Connection:
+    """SIP over TLS: send messages, receive whole messages before a deadline."""
+
+    def __init__(self, params):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        if params.get("cafile"):
+            ctx.load_verify_locations(params["cafile"])
+            ctx.verify_mode = ssl.CERT_REQUIRED
+        else:
+            ctx.verify_mode = ssl.CERT_NONE
+        ctx.set_ciphers(params["tls_ciphers"])
+        if params.get("client_cert"):
+            ctx.load_cert_chain(params["client_cert"], params.get("client_key"))
+        raw = socket.create_connection((params["host"], params["port"]), timeout=params["timeout"])
+        try:
+            self.sock = ctx.wrap_socket(raw, server_hostname=None)
+        except Exception:
+            raw.close()
+            raise
+        self.buffer = b""
+        self.pending = []
+
+    @property
+    def tls(self):
+        cipher = self.sock.cipher()
+        return {"protocol": self.sock.version(), "cipher": cipher[0] if cipher else None}
+
+    def local(self):
+        return self.sock.getsockname()[:2]
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def receive(self, deadline):
+        """Next SIP message, or None at the deadline or when the peer closes."""
+        while not self.pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            self.sock.settimeout(remaining)
+            try:
+                chunk = self.sock.recv(65535)
+            except (socket.timeout, ssl.SSLError):
+                return None
+            if not chunk:
+                return None
+            messages, self.buffer = _sip.split_stream(self.buffer + chunk)
+            self.pending.extend(messages)
+        return _sip.parse_message(self.pending.pop(0))
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+def count_rtp(sock, seconds):
+    """Packets that look like RTP version 2 arriving on the media socket."""
+    count = 0
+    deadline = time.monotonic() + seconds
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return count
+        sock.settimeout(remaining)
+        try:
+            data = sock.recv(2048)
+        except (socket.timeout, OSError):
+            return count
+        if len(data) >= 12 and data[0] >> 6 == 2:
+            count += 1
+
+
+def _answer_facts(response):
+    if not response.get("body"):
+        return None
+    try:
+        sdp = _sdp.parse(response["body"])
+    except _sdp.SdpError:
+        return {"error": "answer body is not SDP"}
+    audio = next((m for m in sdp["media"] if m["media"] == "audio"), None)
+    if not audio:
+        return {"error": "no audio media in the answer"}
+    return {
+        "media_proto": audio["proto"],
+        "port": audio["port"],
+        "connection": audio["connection"],
+        "crypto": audio["crypto"],
+        "invalid_crypto": audio["invalid_crypto"],
+    }
+
+
+def _final_for_invite(conn, deadline, result, evidence, dialog):
+    while True:
+        msg = conn.receive(deadline)
+        if msg is None:
+            return None
+        if msg["kind"] == "request":
+            evidence.append(f"<- {msg['method']} (request from the endpoint)")
+            continue
+        cseq = msg["headers"].get("cseq", [""])[0]
+        if not cseq.endswith("INVITE"):
+            continue
+        evidence.append(f"<- SIP/2.0 {msg['status']} {msg['reason']}")
+        dialog.learn(msg)
+        if msg["status"] < 200:
+            result["provisional"].append(msg["status"])
+            continue
+        return msg
+
+
+def _await(conn, deadline, method, evidence):
+    while True:
+        msg = conn.receive(deadline)
+        if msg is None:
+            return None
+        if msg["kind"] == "response" and msg["headers"].get("cseq", [""])[0].endswith(method):
+            evidence.append(f"<- SIP/2.0 {msg['status']} {msg['reason']}")
+            if msg["status"] >= 200:
+                return msg
+
+
+def call(params, offer):
+    result = {
+        "name": offer["name"],
+        "offer": {"media_proto": offer["media_proto"], "crypto_suites": list(offer["crypto_suites"])},
+        "outcome": "error",
+        "status": None,
+        "reason": None,
+        "provisional": [],
+        "answer": None,
+        "answered_suite": None,
+        "rtp_packets": 0,
+        "cleanup": None,
+        "tls": None,
+        "setup_seconds": None,
+        "error": None,
+        "evidence": None,
+    }
+    evidence = []
+    try:
+        conn = Connection(params)
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        result["error"] = f"no SIP over TLS connection: {exc}"
+        return result
+    media = None
+    try:
+        result["tls"] = conn.tls
+        local_host, local_port = conn.local()
+        family = socket.AF_INET6 if ":" in local_host else socket.AF_INET
+        media = socket.socket(family, socket.SOCK_DGRAM)
+        media.bind((local_host, 0))
+        sdp, _ = _sdp.offer(local_host, media.getsockname()[1], offer["media_proto"], offer["crypto_suites"])
+        dialog = _sip.Dialog(params["host"], params["port"], params["to_user"], local_host, local_port)
+        started = time.monotonic()
+        conn.send(dialog.invite(sdp))
+        evidence.append(
+            f"-> INVITE {dialog.request_uri} ({offer['media_proto']} {' '.join(offer['crypto_suites'])})"
+        )
+        final = _final_for_invite(conn, started + params["timeout"], result, evidence, dialog)
+        if final is None:
+            if result["provisional"]:
+                conn.send(dialog.cancel())
+                evidence.append("-> CANCEL")
+                done = _await(conn, time.monotonic() + params["timeout"], "CANCEL", evidence)
+                late = _final_for_invite(conn, time.monotonic() + params["timeout"], result, evidence, dialog)
+                if late is not None:
+                    conn.send(dialog.ack(late))
+                result["cleanup"] = f"CANCEL {done['status'] if done else 'unanswered'}"
+            result["error"] = f"no final answer within {params['timeout']}s"
+            return result
+        result["setup_seconds"] = round(time.monotonic() - started, 3)
+        result.update(status=final["status"], reason=final["reason"])
+        if 200 <= final["status"] < 300:
+            result["outcome"] = "established"
+            result["answer"] = _answer_facts(final)
+            crypto = (result["answer"] or {}).get("crypto") or []
+            result["answered_suite"] = crypto[0]["suite"] if crypto else None
+            conn.send(dialog.ack(final))
+            evidence.append("-> ACK")
+            result["rtp_packets"] = count_rtp(media, params["hold"])
+            conn.send(dialog.bye())
+            evidence.append("-> BYE")
+            bye = _await(conn, time.monotonic() + params["timeout"], "BYE", evidence)
+            result["cleanup"] = f"ACK, BYE {bye['status'] if bye else 'unanswered'}"
+        else:
+            result["outcome"] = "rejected"
+            conn.send(dialog.ack(final))
+            evidence.append("-> ACK")
+            result["cleanup"] = "ACK"
+        return result
+    except (OSError, ssl.SSLError, _sip.SipParseError) as exc:
+        result["outcome"] = "error"
+        result["error"] = f"{type(exc).__name__}: {exc}"
+        return result
+    finally:
+        result["evidence"] = "\n".join(evidence)
+        if media is not None:
+            media.close()
+        conn.close()
+
+
+def argument_spec():
+    return dict(
+        host=dict(type="str", required=True),
+        port=dict(type="int", default=5061),
+        to_user=dict(type="str", required=True),
+        offers=dict(
+            type="list",
+            elements="dict",
+            required=True,
+            options=dict(
+                name=dict(type="str", required=True),
+                media_proto=dict(type="str", default="RTP/SAVP", choices=["RTP/SAVP", "RTP/AVP"]),
+                crypto_suites=dict(type="list", elements="str", default=[]),
+            ),
+        ),
+        tls_ciphers=dict(type="str", default="ECDHE-ECDSA-AES256-GCM-SHA384"),
+        client_cert=dict(type="path"),
+        client_key=dict(type="path", no_log=False),
+        cafile=dict(type="path"),
+        timeout=dict(type="float", default=10),
+        hold=dict(type="float", default=2),
+    )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    results = [call(module.params, offer) for offer in module.params["offers"]]
+    module.exit_json(
+        changed=False,
+        results=results,
+        established=[r["name"] for r in results if r["outcome"] == "established"],
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""DOCUMENTATION, EXAMPLES and RETURN of every module parse, and the documented
+options mirror the argument_spec (names, types, defaults, choices, required)."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+MODULES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "plugins" / "modules").glob("*.py"))
+
+
+def load(name):
+    return importlib.import_module(f"ansible_collections.voipsec.baresip.plugins.modules.{name}")
+
+
+def compare(doc_options, spec, where):
+    assert set(doc_options) == set(spec), f"{where}: documented {sorted(doc_options)} vs spec {sorted(spec)}"
+    for key, s in spec.items():
+        d = doc_options[key]
+        assert d.get("type", "str") == s.get("type", "str"), f"{where}.{key} type"
+        assert d.get("required", False) == s.get("required", False), f"{where}.{key} required"
+        assert d.get("default") == s.get("default"), f"{where}.{key} default"
+        assert d.get("choices") == s.get("choices"), f"{where}.{key} choices"
+        assert d.get("elements") == s.get("elements"), f"{where}.{key} elements"
+        assert d.get("description"), f"{where}.{key} has no description"
+        if "options" in s:
+            compare(d.get("suboptions", {}), s["options"], f"{where}.{key}")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docs_mirror_argument_spec(name):
+    mod = load(name)
+    doc = yaml.safe_load(mod.DOCUMENTATION)
+    assert doc["module"] == name
+    yaml.safe_load(mod.EXAMPLES)
+    assert isinstance(yaml.safe_load(mod.RETURN), dict)
+    compare(doc["options"], mod.argument_spec(), name)
+
+
+def test_every_module_is_covered():
+    assert {"tls_probe", "sip_plaintext_probe", "sip_call_probe"} <= set(MODULES)
