@@ -54,7 +54,7 @@ def test_key_is_available_only_through_crypto_key():
 
 
 def test_offer_round_trip_and_fresh_keys():
-    text, cryptos = _sdp.offer(
+    text, _cryptos = _sdp.offer(
         "192.0.2.9", 40000, "RTP/SAVP", ["AES_CM_128_HMAC_SHA1_80", "AEAD_AES_256_GCM"]
     )
     audio = _sdp.parse(text)["media"][0]
