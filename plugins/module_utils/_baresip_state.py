@@ -1,0 +1,85 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parse what a running baresip shows about itself: its start-up log, the
+sockets it listens on, and the systemd properties of its unit."""
+
+from __future__ import annotations
+
+import re
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_MEDIAENC = re.compile(r"^mediaenc: (?P<v>\S+)\s*$")
+_ACCOUNT_MENC = re.compile(r"^(?P<aor>\S+): Using media encryption '(?P<v>[^']+)'")
+_MENC_MISSING = re.compile(r"mediaenc not found: '(?P<v>[^']+)'")
+_MODULE_ERR = re.compile(r"(?:module (?P<m>\S+): |cannot open shared object file)")
+_KINDS = {"aucodec", "ausrc", "auplay", "mediaenc", "vidcodec", "vidsrc", "vidisp"}
+_ERROR_HINTS = ("not found", "failed", "Can't", "could not", "error", "refused")
+
+
+def parse_log(text):
+    """Facts from baresip's output since its last start (journal ``-o cat``)."""
+    text = _ANSI.sub("", text if isinstance(text, str) else "")
+    facts = {
+        "ready": False,
+        "version": None,
+        "certificate": None,
+        "registered": {k: [] for k in sorted(_KINDS)},
+        "account_mediaenc": {},
+        "missing_mediaenc": [],
+        "errors": [],
+    }
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        m = re.match(r"^baresip v(\S+) ", line)
+        if m:
+            facts["version"] = m.group(1)
+        if line == "baresip is ready.":
+            facts["ready"] = True
+        if line.startswith("SIP Certificate: "):
+            facts["certificate"] = line.split(": ", 1)[1]
+        kind, sep, value = line.partition(": ")
+        if sep and kind in _KINDS and value and " " not in value.strip():
+            facts["registered"][kind].append(value.strip())
+        m = _ACCOUNT_MENC.match(line)
+        if m:
+            facts["account_mediaenc"][m.group("aor")] = m.group("v")
+        m = _MENC_MISSING.search(line)
+        if m:
+            facts["missing_mediaenc"].append(m.group("v"))
+        if _MODULE_ERR.search(line) or any(h in line for h in _ERROR_HINTS):
+            facts["errors"].append(line[:200])
+    return facts
+
+
+def parse_listeners(text):
+    """``ss -Hlntu`` lines -> [{'proto', 'address', 'port'}]."""
+    out = []
+    for line in (text or "").splitlines():
+        parts = line.split()
+        if len(parts) < 5 or parts[0] not in ("tcp", "udp"):
+            continue
+        local = parts[4]
+        address, _, port = local.rpartition(":")
+        if not port.isdigit():
+            continue
+        address = address.strip("[]")
+        if "%" in address:
+            address = address.split("%", 1)[0]
+        out.append({"proto": parts[0], "address": address, "port": int(port)})
+    return out
+
+
+def parse_properties(text):
+    """``systemctl show`` KEY=VALUE lines -> dict."""
+    props = {}
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key and re.match(r"^[A-Za-z]+$", key):
+            props[key] = value
+    return props
+
+
+def is_loopback(address):
+    return address.startswith("127.") or address == "::1"
