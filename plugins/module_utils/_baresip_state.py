@@ -23,6 +23,7 @@ def parse_log(text):
         "ready": False,
         "version": None,
         "certificate": None,
+        "srtp_suites": None,
         "registered": {k: [] for k in sorted(_KINDS)},
         "account_mediaenc": {},
         "missing_mediaenc": [],
@@ -37,6 +38,8 @@ def parse_log(text):
             facts["version"] = m.group(1)
         if line == "baresip is ready.":
             facts["ready"] = True
+        if line.startswith("srtp: accepted suites: "):
+            facts["srtp_suites"] = line.split(": ", 2)[2]
         if line.startswith("SIP Certificate: "):
             facts["certificate"] = line.split(": ", 1)[1]
         kind, sep, value = line.partition(": ")

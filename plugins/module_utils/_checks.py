@@ -36,7 +36,9 @@ def call_offers(profile):
     if profile["srtp"]["mandatory"]:
         offers.append({"name": "plain_rtp", "media_proto": "RTP/AVP", "crypto_suites": []})
     offers += [
-        {"name": f"only_{s}", "media_proto": "RTP/SAVP", "crypto_suites": [s]} for s in SRTP_SUITES if s not in suites
+        {"name": f"only_{s}", "media_proto": "RTP/SAVP", "crypto_suites": [s]}
+        for s in SRTP_SUITES
+        if s not in suites
     ]
     return offers
 
@@ -268,7 +270,9 @@ def _sip(b, profile, plaintext, control, endpoint):
 def _srtp(b, profile, calls, endpoint):
     srtp = profile["srtp"]
     log = (endpoint or {}).get("log") or {}
-    expected = "srtp.so loaded and every account uses srtp-mand" if srtp["mandatory"] else "srtp.so loaded"
+    expected = ("srtp.so loaded, every account uses srtp-mand" if srtp["mandatory"] else "srtp.so loaded") + (
+        f", accepting only {_join(srtp['suites'])}"
+    )
     if not endpoint:
         b.add("srtp.module", "SRTP is loaded and mandatory", "skip", expected, "endpoint not read")
     else:
@@ -279,6 +283,9 @@ def _srtp(b, profile, calls, endpoint):
             problems.append("srtp-mand not registered (srtp.so not loaded)")
         if log.get("missing_mediaenc"):
             problems.append("mediaenc not found: " + _join(log["missing_mediaenc"]))
+        accepting = log.get("srtp_suites")
+        if accepting is None or sorted(accepting.split(",")) != sorted(srtp["suites"]):
+            problems.append(f"srtp accepts {accepting or 'every suite it knows (no srtp_suites setting)'}")
         if srtp["mandatory"]:
             weak = [a for a, v in accounts.items() if v not in ("srtp-mand", "srtp-mandf")]
             if weak or not accounts:
