@@ -54,7 +54,7 @@ def test_listeners():
         {"proto": "tcp", "address": "fd00::2", "port": 5061},
         {"proto": "udp", "address": "fe80::1", "port": 5060},
     ]
-    assert st.is_loopback("127.0.0.1") and st.is_loopback("::1") and not st.is_loopback("0.0.0.0")
+    assert st.is_loopback("127.0.0.1") and st.is_loopback("::1") and not st.is_loopback("0.0.0.0")  # noqa: S104
 
 
 def test_properties():
