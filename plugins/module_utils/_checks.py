@@ -290,9 +290,8 @@ def _srtp(b, profile, calls, endpoint):
             weak = [a for a, v in accounts.items() if v not in ("srtp-mand", "srtp-mandf")]
             if weak or not accounts:
                 problems.append("accounts without mandatory SRTP: " + _join(weak or ["(no account)"]))
-        observed = f"mediaenc registered: {_join(menc)}; accounts: " + _join(
-            [f"{a}={v}" for a, v in accounts.items()]
-        )
+        uses = _join([f"{a}={v}" for a, v in accounts.items()])
+        observed = f"mediaenc registered: {_join(menc)}; accounts: {uses}; srtp accepts: {accepting or 'all it knows'}"
         if problems:
             observed += "; " + "; ".join(problems)
         b.add(

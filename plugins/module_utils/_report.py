@@ -96,12 +96,23 @@ font-size:12px;white-space:nowrap}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
 details pre{white-space:pre-wrap;background:#f6f8fa;padding:8px;border-radius:6px;margin:6px 0 0}
 h2{margin:32px 0 8px;font-size:18px}.mute{color:var(--mute)}
-.matrix td{text-align:center}.matrix td:first-child{text-align:left}
+.scroll{overflow-x:auto;margin-bottom:24px}.scroll table{margin:0}
+.matrix th{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;padding:10px 6px}
+.matrix th:first-child,.matrix th:nth-child(2){writing-mode:horizontal-tb;transform:none}
+.matrix td{text-align:center;padding:6px}.matrix td:first-child{text-align:left}
+.dot{display:inline-block;width:22px;height:22px;line-height:22px;border-radius:5px;color:#fff;font-weight:700;
+font-size:12px}.dot.pass{background:var(--pass)}.dot.fail{background:var(--fail)}.dot.error{background:var(--error)}
+.dot.skip{background:var(--skip)}
 """
 
 
 def _badge(status):
     return f'<span class="st {status}">{status}</span>'
+
+
+def _dot(status, title):
+    mark = {"pass": "&#10003;", "fail": "&#10007;", "error": "?", "skip": "&ndash;"}[status]
+    return f'<span class="dot {status}" title="{html.escape(title)}: {status}">{mark}</span>'
 
 
 def page(reports, generated_at, title="baresip compliance audit"):
@@ -136,16 +147,18 @@ def page(reports, generated_at, title="baresip compliance audit"):
         for c in rep["checks"]:
             if c["id"] not in check_ids:
                 check_ids.append(c["id"])
-    out.append("<h2>Fleet</h2><table class='matrix'><tr><th>Endpoint</th><th>Verdict</th>")
+    out.append(
+        "<h2>Fleet</h2><div class='scroll'><table class='matrix'><tr><th>Endpoint</th><th>Verdict</th>"
+    )
     out += [f"<th><code>{e(cid)}</code></th>" for cid in check_ids]
     out.append("</tr>")
     for rep in reports:
         by_id = {c["id"]: c["status"] for c in rep["checks"]}
         out.append(f"<tr><td><a href='#host-{e(rep['host'])}'>{e(rep['host'])}</a></td>")
         out.append(f"<td>{_badge('pass' if rep['compliant'] else 'fail')}</td>")
-        out += [f"<td>{_badge(by_id[cid]) if cid in by_id else ''}</td>" for cid in check_ids]
+        out += [f"<td>{_dot(by_id[cid], cid) if cid in by_id else ''}</td>" for cid in check_ids]
         out.append("</tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     for rep in reports:
         c = rep["counts"]
         out.append(
