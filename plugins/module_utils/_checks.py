@@ -291,7 +291,7 @@ def _srtp(b, profile, calls, endpoint):
             if weak or not accounts:
                 problems.append("accounts without mandatory SRTP: " + _join(weak or ["(no account)"]))
         uses = _join([f"{a}={v}" for a, v in accounts.items()])
-        observed = f"mediaenc registered: {_join(menc)}; accounts: {uses}; srtp accepts: {accepting or 'all it knows'}"
+        observed = f"mediaenc registered: {_join(menc)}; accounts: {uses}; srtp accepts: {accepting or 'all'}"
         if problems:
             observed += "; " + "; ".join(problems)
         b.add(
