@@ -3,6 +3,8 @@
 #   make lint     ansible-lint + ruff
 #   make unit     pytest tests/unit
 #   make molecule Molecule scenarios ($(SCENARIOS))
+#   make demo     deploy one endpoint in a local container and audit it
+#   make bench    audit vs testssl.sh on the demo endpoint
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -12,7 +14,7 @@ VENV       := $(ROOT)/.venv
 CACHE      := $(ROOT)/.cache
 BIN        := $(VENV)/bin
 PYTHON     ?= python3
-SCENARIOS  ?= default
+SCENARIOS  ?= default noncompliant
 MOLECULE_DISTRO ?= bookworm
 
 export PATH := $(BIN):$(PATH)
@@ -27,11 +29,11 @@ export PY_COLORS ?= 0
 APT_PACKAGES := podman runc debootstrap uidmap slirp4netns containernetworking-plugins \
                 iptables openssl
 
-.PHONY: help test bootstrap venv host-packages collection-link sources images \
+.PHONY: demo demo-clean bench help test bootstrap venv host-packages collection-link sources images \
         lint unit molecule clean distclean build-collection
 
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,7p' Makefile
 
 test: bootstrap lint unit molecule
 
@@ -75,6 +77,15 @@ molecule: bootstrap
 	  echo "=== molecule test -s $$s ($(MOLECULE_DISTRO)) ==="; \
 	  $(BIN)/molecule test -s $$s || exit 1; \
 	done
+
+demo: bootstrap
+	demo/run.sh
+
+demo-clean:
+	demo/run.sh clean
+
+bench: bootstrap
+	bench/audit_vs_testssl.py
 
 build-collection: venv
 	@mkdir -p $(CACHE)/dist
