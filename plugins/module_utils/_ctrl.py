@@ -1,0 +1,45 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""baresip ctrl_tcp: JSON commands and events framed as netstrings ``LEN:{json},``."""
+
+from __future__ import annotations
+
+import json
+
+
+class NetstringError(ValueError):
+    """The stream is not netstring framed."""
+
+
+def encode(command, params=None, tag="voipsec"):
+    body = {"command": command, "token": tag}
+    if params is not None:
+        body["params"] = params
+    data = json.dumps(body).encode("utf-8")
+    return str(len(data)).encode("ascii") + b":" + data + b","
+
+
+def decode(buffer):
+    """Complete netstrings off the front of ``buffer``: (list of JSON objects, rest)."""
+    out = []
+    while buffer:
+        colon = buffer.find(b":")
+        if colon < 0:
+            if len(buffer) > 10 or not buffer.isdigit():
+                raise NetstringError("no length prefix")
+            break
+        head = buffer[:colon]
+        if not head.isdigit() or len(head) > 9:
+            raise NetstringError(f"bad length prefix {head[:12]!r}")
+        length = int(head)
+        end = colon + 1 + length
+        if len(buffer) < end + 1:
+            break
+        if buffer[end : end + 1] != b",":
+            raise NetstringError("netstring not terminated by ','")
+        try:
+            out.append(json.loads(buffer[colon + 1 : end].decode("utf-8")))
+        except ValueError as exc:
+            raise NetstringError(f"payload is not JSON: {exc}") from exc
+        buffer = buffer[end + 1 :]
+    return out, buffer

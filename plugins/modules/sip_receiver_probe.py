@@ -1,0 +1,207 @@
+#!/usr/bin/python
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sip_receiver_probe
+short_description: Make baresip dial an openssl s_server and report what it offered as TLS client
+description:
+  - Runs on the endpoint. Starts a short-lived C(openssl s_server) on O(listen_address):O(port)
+    with the endpoint's own certificate (so the UA's own trust settings accept it; the key is
+    only read locally), makes baresip dial it through ctrl_tcp, captures the INVITE and hangs up.
+  - Reports the TLS parameters the UA offered as client (shared ciphers, signature algorithms,
+    groups, the negotiated cipher), the INVITE's transport and headers, and its SDP (media
+    profile, each C(a=crypto) suite and key length - never the key).
+  - RV(outcome) is C(captured) or C(error) (no handshake, no INVITE within O(timeout)).
+version_added: 0.1.0
+author: voipsec.baresip maintainers
+attributes:
+  check_mode:
+    support: full
+    details: The listener and the call end before the module returns; it runs in check mode too.
+  diff_mode:
+    support: none
+options:
+  listen_address:
+    description: Address of the endpoint the probe listens on and the UA dials.
+    type: str
+    required: true
+  port:
+    description: TCP port of the probe listener.
+    type: int
+    default: 15061
+  certificate:
+    description: PEM with certificate and key for the listener.
+    type: path
+    default: /etc/baresip/tls/baresip.pem
+  ctrl_address:
+    description: Address of baresip's ctrl_tcp.
+    type: str
+    default: 127.0.0.1
+  ctrl_port:
+    description: Port of baresip's ctrl_tcp.
+    type: int
+    default: 4444
+  timeout:
+    description: Seconds to wait for the INVITE.
+    type: float
+    default: 10
+  openssl_path:
+    description: The openssl binary.
+    type: str
+    default: openssl
+"""
+
+EXAMPLES = r"""
+- name: What does ua1 offer when it calls?
+  voipsec.baresip.sip_receiver_probe:
+    listen_address: "{{ ansible_facts['default_ipv4']['address'] }}"
+  register: receiver
+"""
+
+RETURN = r"""
+outcome:
+  description: C(captured) or C(error).
+  returned: always
+  type: str
+tls:
+  description: >-
+    shared_ciphers, client_signature_algorithms, shared_signature_algorithms, client_groups,
+    shared_groups (P-xxx spelling), cipher.
+  returned: always
+  type: dict
+invite:
+  description: method, request_uri, via_transport, contact, user_agent, content_type.
+  returned: when captured
+  type: dict
+sdp:
+  description: media_proto and crypto facts (suite, key length; no key).
+  returned: when captured
+  type: dict
+events:
+  description: Types of the ctrl_tcp events seen while dialling.
+  returned: always
+  type: list
+  elements: str
+error:
+  description: Why the outcome is C(error).
+  returned: always
+  type: str
+evidence:
+  description: The s_server output with session parameters and keys removed.
+  returned: always
+  type: str
+"""
+
+import socket
+import subprocess
+import threading
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voipsec.baresip.plugins.module_utils import _ctrl, _s_server
+
+
+class Reader(threading.Thread):
+    def __init__(self, stream):
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.chunks = []
+
+    def run(self):
+        for line in iter(self.stream.readline, ""):
+            self.chunks.append(line)
+
+    @property
+    def text(self):
+        return "".join(self.chunks)
+
+
+def invite_complete(text):
+    facts = _s_server.parse(text)
+    return facts["invite"] is not None and (facts["sdp"] is not None or "Content-Length: 0" in text)
+
+
+def argument_spec():
+    return dict(
+        listen_address=dict(type="str", required=True),
+        port=dict(type="int", default=15061),
+        certificate=dict(type="path", default="/etc/baresip/tls/baresip.pem"),
+        ctrl_address=dict(type="str", default="127.0.0.1"),
+        ctrl_port=dict(type="int", default=4444),
+        timeout=dict(type="float", default=10),
+        openssl_path=dict(type="str", default="openssl"),
+    )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    p = module.params
+    openssl = module.get_bin_path(p["openssl_path"], required=True)
+    addr = p["listen_address"]
+    target = f"[{addr}]:{p['port']}" if ":" in addr else f"{addr}:{p['port']}"
+    server = subprocess.Popen(
+        [openssl, "s_server", "-accept", target, "-cert", p["certificate"], "-naccept", "1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    reader = Reader(server.stdout)
+    reader.start()
+    events, error = [], None
+    ctrl = None
+    try:
+        deadline = time.monotonic() + 5
+        while "ACCEPT" not in reader.text and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if "ACCEPT" not in reader.text:
+            error = f"s_server did not start: {reader.text.strip()[-300:]}"
+        else:
+            ctrl = socket.create_connection((p["ctrl_address"], p["ctrl_port"]), timeout=p["timeout"])
+            host = f"[{addr}]" if ":" in addr else addr
+            ctrl.sendall(_ctrl.encode("dial", f"sip:probe@{host}:{p['port']};transport=tls", "dial"))
+            ctrl.settimeout(0.2)
+            buffer = b""
+            deadline = time.monotonic() + p["timeout"]
+            while time.monotonic() < deadline and not invite_complete(reader.text):
+                try:
+                    chunk = ctrl.recv(65535)
+                    if chunk:
+                        messages, buffer = _ctrl.decode(buffer + chunk)
+                        events += [
+                            m.get("type") or ("response" if m.get("response") else "?") for m in messages
+                        ]
+                except socket.timeout:
+                    pass
+            ctrl.sendall(_ctrl.encode("hangup", None, "hangup"))
+            time.sleep(0.3)
+    except (OSError, _ctrl.NetstringError) as exc:
+        error = f"ctrl_tcp {p['ctrl_address']}:{p['ctrl_port']}: {exc}"
+    finally:
+        if ctrl is not None:
+            ctrl.close()
+        try:
+            server.stdin.close()
+            server.wait(timeout=3)
+        except (OSError, subprocess.TimeoutExpired):
+            server.kill()
+            server.wait()
+        reader.join(timeout=2)
+    facts = _s_server.parse(reader.text)
+    error = error or facts["error"]
+    module.exit_json(
+        changed=False,
+        outcome="captured" if facts["invite"] and not error else "error",
+        tls=facts["tls"],
+        invite=facts["invite"],
+        sdp=facts["sdp"],
+        events=events,
+        error=error,
+        evidence=_s_server.redact(reader.text)[-4000:],
+    )
+
+
+if __name__ == "__main__":
+    main()
