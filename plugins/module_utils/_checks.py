@@ -17,6 +17,9 @@ FAMILY = {
     "tls.group": "tls.group",
     "tls.signature": "tls.signature",
     "tls.certificate": "tls.certificate",
+    "tls.client": "tls.client",
+    "sip.transport": "sip.plaintext",
+    "srtp.offer": "srtp.suite",
     "sip.plaintext": "sip.plaintext",
     "sip.control": "sip.control",
     "srtp.module": "srtp.mandatory",
@@ -388,12 +391,90 @@ def _secrets(b, endpoint, owner):
     )
 
 
+def _client(b, profile, receiver):
+    t, suites = profile["tls"], profile["srtp"]["suites"]
+    titles = {
+        "tls.client": "As TLS client the UA offers only the profile's ciphers, groups and signatures",
+        "sip.transport": "The UA's outgoing INVITE travels over TLS",
+        "srtp.offer": "The UA's outgoing offer is SRTP with the profile's suites only",
+    }
+    if not receiver:
+        for cid, title in titles.items():
+            b.add(cid, title, "skip", "measured", "receiver probe not run")
+        return
+    if receiver.get("outcome") != "captured":
+        for cid, title in titles.items():
+            b.add(
+                cid,
+                title,
+                "error",
+                "measured",
+                receiver.get("error") or "no INVITE captured",
+                receiver.get("evidence"),
+            )
+        return
+    tls = receiver.get("tls") or {}
+    allowed = {
+        "ciphers": t["tls12_ciphers"] + t["tls13_ciphersuites"],
+        "groups": t["groups"],
+        "signature algorithms": t["signature_algorithms"],
+    }
+    offered = {
+        "ciphers": tls.get("shared_ciphers") or [],
+        "groups": tls.get("client_groups") or [],
+        "signature algorithms": tls.get("client_signature_algorithms") or [],
+    }
+    extra = {k: [x for x in offered[k] if x not in allowed[k]] for k in allowed}
+    observed = "; ".join(f"{k}: {_join(offered[k])}" for k in offered)
+    if any(extra.values()):
+        observed += "; not in profile: " + "; ".join(f"{k} {_join(v)}" for k, v in extra.items() if v)
+    b.add(
+        "tls.client",
+        titles["tls.client"],
+        "fail" if any(extra.values()) else "pass",
+        "; ".join(f"{k}: {_join(v)}" for k, v in allowed.items()),
+        observed,
+        receiver.get("evidence"),
+    )
+    invite = receiver.get("invite") or {}
+    transport = invite.get("via_transport")
+    b.add(
+        "sip.transport",
+        titles["sip.transport"],
+        "pass" if transport == "TLS" else "fail",
+        "Via SIP/2.0/TLS",
+        f"Via SIP/2.0/{transport}, {invite.get('request_uri')}",
+    )
+    sdp = receiver.get("sdp") or {}
+    crypto = sdp.get("crypto") or []
+    offered_suites = [c["suite"] for c in crypto]
+    bad_keys = [c["suite"] for c in crypto if not c.get("key_valid_length")]
+    problems = []
+    if sdp.get("media_proto") != "RTP/SAVP":
+        problems.append(f"media profile {sdp.get('media_proto')}")
+    if not crypto:
+        problems.append("no a=crypto")
+    problems += [f"suite {s} not in profile" for s in offered_suites if s not in suites]
+    problems += [f"key of {s} has the wrong length" for s in bad_keys]
+    observed = f"m=audio {sdp.get('media_proto')}, a=crypto: {_join(offered_suites)}"
+    if problems:
+        observed += "; " + "; ".join(problems)
+    b.add(
+        "srtp.offer",
+        titles["srtp.offer"],
+        "fail" if problems else "pass",
+        f"RTP/SAVP with {_join(suites)}",
+        observed,
+    )
+
+
 def evaluate(profile, facts, owner="baresip"):
     """All checks for one endpoint."""
     b = _Builder(profile)
     facts = facts or {}
     _tls(b, profile, facts.get("tls"))
     _certificate(b, profile, facts.get("certificate"))
+    _client(b, profile, facts.get("receiver"))
     _sip(b, profile, facts.get("plaintext"), facts.get("control"), facts.get("endpoint"))
     _srtp(b, profile, facts.get("calls"), facts.get("endpoint"))
     _secrets(b, facts.get("endpoint"), owner)

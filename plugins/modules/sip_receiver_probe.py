@@ -161,7 +161,7 @@ def main():
         else:
             ctrl = socket.create_connection((p["ctrl_address"], p["ctrl_port"]), timeout=p["timeout"])
             host = f"[{addr}]" if ":" in addr else addr
-            ctrl.sendall(_ctrl.encode("dial", f"sip:probe@{host}:{p['port']};transport=tls", "dial"))
+            ctrl.sendall(_ctrl.encode("dial", f"sip:probe@{host}:{p['port']}", "dial"))
             ctrl.settimeout(0.2)
             buffer = b""
             deadline = time.monotonic() + p["timeout"]

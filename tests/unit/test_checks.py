@@ -28,9 +28,9 @@ def by_id(checks):
 def test_recorded_compliant_endpoint_passes_every_check(profile, facts):
     checks = _checks.evaluate(profile, facts)
     assert {c["status"] for c in checks} == {"pass"}
-    assert len(checks) == 13
+    assert len(checks) == 16
     rep = _checks.host_report("ua1", profile, checks)
-    assert rep["compliant"] and rep["counts"] == {"pass": 13, "fail": 0, "error": 0, "skip": 0}
+    assert rep["compliant"] and rep["counts"] == {"pass": 16, "fail": 0, "error": 0, "skip": 0}
     c = by_id(checks)
     assert c["tls.group"]["controls"] == ["FIPS 186-4 App. D", "SP 800-56A"]
     assert "ECDHE-ECDSA-AES256-GCM-SHA384, group P-384 (384 bits)" in c["tls.handshake"]["observed"]
@@ -69,6 +69,17 @@ def test_recorded_compliant_endpoint_passes_every_check(profile, facts):
             "srtp-mand not registered",
         ),
         (lambda f: f["endpoint"]["secret_files"][0].update(mode="0644"), "host.secrets", "0644"),
+        (
+            lambda f: f["receiver"]["tls"]["client_groups"].append("X25519"),
+            "tls.client",
+            "not in profile: groups X25519",
+        ),
+        (lambda f: f["receiver"]["invite"].update(via_transport="UDP"), "sip.transport", "SIP/2.0/UDP"),
+        (
+            lambda f: f["receiver"]["sdp"].update(media_proto="RTP/AVP", crypto=[]),
+            "srtp.offer",
+            "no a=crypto",
+        ),
         (
             lambda f: f["certificate"].update(signature_algorithm="ecdsa-with-SHA256"),
             "tls.certificate",
@@ -111,6 +122,7 @@ def test_each_finding_fails_its_check(profile, facts, mutate, check_id, text):
         (lambda f: f["control"].update(error="cannot resolve ua1"), "sip.control"),
         (lambda f: f["calls"]["results"][0].update(outcome="error", error="no TLS"), "srtp.suite"),
         (lambda f: f.update(certificate={"error": "unreadable"}), "tls.certificate"),
+        (lambda f: f["receiver"].update(outcome="error", error="no TLS handshake with the UA"), "tls.client"),
     ],
 )
 def test_unmeasurable_is_error_never_pass(profile, facts, mutate, check_id):
@@ -145,7 +157,7 @@ def test_reports(profile, facts):
     summary = _report.summary([good, bad])
     assert summary["compliant"] is False and summary["compliant_hosts"] == 1 and summary["fail"] == 1
     root = ET.fromstring(_report.junit([good, bad]))
-    assert root.get("tests") == "26" and root.get("failures") == "1"
+    assert root.get("tests") == "32" and root.get("failures") == "1"
     failure = root.find(".//testsuite[@name='ua2']/testcase/failure")
     assert "TLSv1.3" in failure.get("message") and "expected: only TLSv1.2 accepted" in failure.text
     page = _report.page([good, bad], "2026-11-28T00:00:00Z")
