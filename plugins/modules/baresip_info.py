@@ -14,12 +14,8 @@ description:
   - Read-only; meant for audits.
 version_added: 0.1.0
 author: voipsec.baresip maintainers
-attributes:
-  check_mode:
-    support: full
-    details: Only reads.
-  diff_mode:
-    support: none
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   service:
     description: systemd unit name (without C(.service)).

@@ -12,12 +12,8 @@ description:
     resolve). Nothing is sent on an open connection.
 version_added: 0.1.0
 author: voipsec.baresip maintainers
-attributes:
-  check_mode:
-    support: full
-    details: Only connects; it runs in check mode too.
-  diff_mode:
-    support: none
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   host:
     description: Host name or address.
@@ -50,9 +46,15 @@ results:
   type: list
   elements: dict
   contains:
-    port: {description: The port., type: int}
-    state: {description: C(open), C(closed), C(filtered) or C(error)., type: str}
-    detail: {description: What happened., type: str}
+    port:
+      description: The port.
+      type: int
+    state:
+      description: C(open), C(closed), C(filtered) or C(error).
+      type: str
+    detail:
+      description: What happened.
+      type: str
 open:
   description: Ports that accepted a connection.
   returned: always

@@ -17,12 +17,8 @@ description:
   - RV(results[].outcome) is C(established), C(rejected) or C(error) (no TLS, no answer, garbage).
 version_added: 0.1.0
 author: voipsec.baresip maintainers
-attributes:
-  check_mode:
-    support: full
-    details: The call is torn down before the module returns; it runs in check mode too.
-  diff_mode:
-    support: none
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   host:
     description: Endpoint name or address.
@@ -99,23 +95,53 @@ results:
   type: list
   elements: dict
   contains:
-    name: {description: The offer's label., type: str}
-    offer: {description: Media profile and suites offered., type: dict}
-    outcome: {description: C(established), C(rejected) or C(error)., type: str}
-    status: {description: Final SIP status of the INVITE., type: int, sample: 200}
-    reason: {description: Reason phrase., type: str, sample: OK}
-    provisional: {description: Provisional statuses seen., type: list, elements: int}
-    answer: {description: Answered media (profile, port, crypto facts without keys)., type: dict}
+    name:
+      description: The offer's label.
+      type: str
+    offer:
+      description: Media profile and suites offered.
+      type: dict
+    outcome:
+      description: C(established), C(rejected) or C(error).
+      type: str
+    status:
+      description: Final SIP status of the INVITE.
+      type: int
+      sample: 200
+    reason:
+      description: Reason phrase.
+      type: str
+      sample: OK
+    provisional:
+      description: Provisional statuses seen.
+      type: list
+      elements: int
+    answer:
+      description: Answered media (profile, port, crypto facts without keys).
+      type: dict
     answered_suite:
       description: Crypto suite the endpoint chose.
       type: str
       sample: AES_CM_128_HMAC_SHA1_80
-    rtp_packets: {description: RTP packets received while the call was up., type: int}
-    cleanup: {description: How the probe ended the call., type: str, sample: "ACK, BYE 200"}
-    tls: {description: Protocol and cipher of the SIP connection., type: dict}
-    setup_seconds: {description: INVITE to final answer., type: float}
-    error: {description: Why the outcome is C(error)., type: str}
-    evidence: {description: Start lines exchanged., type: str}
+    rtp_packets:
+      description: RTP packets received while the call was up.
+      type: int
+    cleanup:
+      description: How the probe ended the call.
+      type: str
+      sample: "ACK, BYE 200"
+    tls:
+      description: Protocol and cipher of the SIP connection.
+      type: dict
+    setup_seconds:
+      description: INVITE to final answer.
+      type: float
+    error:
+      description: Why the outcome is C(error).
+      type: str
+    evidence:
+      description: Start lines exchanged.
+      type: str
 established:
   description: Names of the offers that established a call.
   returned: always

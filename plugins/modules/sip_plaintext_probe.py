@@ -15,12 +15,8 @@ description:
     or mute); or C(error) when the probe itself failed (for example the name does not resolve).
 version_added: 0.1.0
 author: voipsec.baresip maintainers
-attributes:
-  check_mode:
-    support: full
-    details: The probe only reads; it runs in check mode too.
-  diff_mode:
-    support: none
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   host:
     description: Endpoint name or address.
@@ -57,16 +53,37 @@ results:
   type: list
   elements: dict
   contains:
-    transport: {description: udp or tcp., type: str}
-    port: {description: Port probed., type: int}
-    outcome: {description: C(answered), C(silent) or C(error)., type: str}
-    answered: {description: A SIP response arrived., type: bool}
-    connected: {description: For TCP, whether the connection was accepted., type: bool}
-    status: {description: SIP status code of the answer., type: int, sample: 200}
-    reason: {description: Reason phrase of the answer., type: str}
-    user_agent: {description: Server or User-Agent header of the answer., type: str}
-    detail: {description: What happened, in words., type: str}
-    evidence: {description: First line of the answer, if any., type: str}
+    transport:
+      description: udp or tcp.
+      type: str
+    port:
+      description: Port probed.
+      type: int
+    outcome:
+      description: C(answered), C(silent) or C(error).
+      type: str
+    answered:
+      description: A SIP response arrived.
+      type: bool
+    connected:
+      description: For TCP, whether the connection was accepted.
+      type: bool
+    status:
+      description: SIP status code of the answer.
+      type: int
+      sample: 200
+    reason:
+      description: Reason phrase of the answer.
+      type: str
+    user_agent:
+      description: Server or User-Agent header of the answer.
+      type: str
+    detail:
+      description: What happened, in words.
+      type: str
+    evidence:
+      description: First line of the answer, if any.
+      type: str
 answered:
   description: Transports that got a SIP answer.
   returned: always

@@ -16,12 +16,8 @@ description:
   - RV(outcome) is C(captured) or C(error) (no handshake, no INVITE within O(timeout)).
 version_added: 0.1.0
 author: voipsec.baresip maintainers
-attributes:
-  check_mode:
-    support: full
-    details: The listener and the call end before the module returns; it runs in check mode too.
-  diff_mode:
-    support: none
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   listen_address:
     description: Address of the endpoint the probe listens on and the UA dials.

@@ -19,12 +19,8 @@ description:
   - Read-only for the target; runs on the host the task is delegated to (an auditor).
 version_added: 0.1.0
 author: voipsec.baresip maintainers
-attributes:
-  check_mode:
-    support: full
-    details: The probe only reads; it runs in check mode too.
-  diff_mode:
-    support: none
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   host:
     description: Server name or address.
@@ -121,24 +117,69 @@ results:
   type: list
   elements: dict
   contains:
-    name: {description: The offer's label., type: str}
-    offer: {description: The offer as given., type: dict}
-    outcome: {description: C(accepted), C(refused) or C(error)., type: str, sample: accepted}
-    accepted: {description: Whether a handshake completed., type: bool}
-    protocol: {description: Negotiated protocol., type: str, sample: TLSv1.2}
-    cipher: {description: Negotiated cipher., type: str, sample: ECDHE-ECDSA-AES256-GCM-SHA384}
-    group: {description: Key exchange group (P-xxx spelling for NIST curves)., type: str, sample: P-384}
-    temp_key: {description: Server temp key type, group and bits., type: dict}
-    peer_signing_digest: {description: Digest of the server's handshake signature., type: str, sample: SHA384}
-    peer_signature_type: {description: Type of the server's handshake signature., type: str, sample: ECDSA}
-    server_public_key_bits: {description: Size of the server's key., type: int, sample: 384}
-    peer_certificate: {description: Subject, issuer, key algorithm and size, signature algorithm., type: dict}
-    verify_return_code: {description: OpenSSL verification result code (0 is ok)., type: int}
-    verify_error: {description: Verification error text., type: str}
-    alert: {description: TLS alert seen., type: str, sample: handshake failure}
-    error: {description: Why the outcome is C(error)., type: str}
-    evidence: {description: Lines of the s_client output that carry the result., type: str}
-    command: {description: The command that ran., type: list, elements: str}
+    name:
+      description: The offer's label.
+      type: str
+    offer:
+      description: The offer as given.
+      type: dict
+    outcome:
+      description: C(accepted), C(refused) or C(error).
+      type: str
+      sample: accepted
+    accepted:
+      description: Whether a handshake completed.
+      type: bool
+    protocol:
+      description: Negotiated protocol.
+      type: str
+      sample: TLSv1.2
+    cipher:
+      description: Negotiated cipher.
+      type: str
+      sample: ECDHE-ECDSA-AES256-GCM-SHA384
+    group:
+      description: Key exchange group (P-xxx spelling for NIST curves).
+      type: str
+      sample: P-384
+    temp_key:
+      description: Server temp key type, group and bits.
+      type: dict
+    peer_signing_digest:
+      description: Digest of the server's handshake signature.
+      type: str
+      sample: SHA384
+    peer_signature_type:
+      description: Type of the server's handshake signature.
+      type: str
+      sample: ECDSA
+    server_public_key_bits:
+      description: Size of the server's key.
+      type: int
+      sample: 384
+    peer_certificate:
+      description: Subject, issuer, key algorithm and size, signature algorithm.
+      type: dict
+    verify_return_code:
+      description: OpenSSL verification result code (0 is ok).
+      type: int
+    verify_error:
+      description: Verification error text.
+      type: str
+    alert:
+      description: TLS alert seen.
+      type: str
+      sample: handshake failure
+    error:
+      description: Why the outcome is C(error).
+      type: str
+    evidence:
+      description: Lines of the s_client output that carry the result.
+      type: str
+    command:
+      description: The command that ran.
+      type: list
+      elements: str
 accepted:
   description: Names of the accepted offers.
   returned: always
@@ -154,12 +195,30 @@ sweep:
   returned: when O(sweep=true)
   type: dict
   contains:
-    versions: {description: Accepted protocol versions., type: list, elements: str}
-    tls12_ciphers: {description: Accepted TLS 1.2 ciphers., type: list, elements: str}
-    tls13_ciphersuites: {description: Accepted TLS 1.3 ciphersuites., type: list, elements: str}
-    groups: {description: Groups the server used when offered first., type: list, elements: str}
-    signature_algorithms: {description: Signature algorithms accepted alone., type: list, elements: str}
-    errors: {description: Sweep offers that could not be measured., type: list, elements: str}
+    versions:
+      description: Accepted protocol versions.
+      type: list
+      elements: str
+    tls12_ciphers:
+      description: Accepted TLS 1.2 ciphers.
+      type: list
+      elements: str
+    tls13_ciphersuites:
+      description: Accepted TLS 1.3 ciphersuites.
+      type: list
+      elements: str
+    groups:
+      description: Groups the server used when offered first.
+      type: list
+      elements: str
+    signature_algorithms:
+      description: Signature algorithms accepted alone.
+      type: list
+      elements: str
+    errors:
+      description: Sweep offers that could not be measured.
+      type: list
+      elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -40,3 +40,17 @@ def test_docs_mirror_argument_spec(name):
 
 def test_every_module_is_covered():
     assert {"tls_probe", "sip_plaintext_probe", "sip_call_probe"} <= set(MODULES)
+
+
+def _walk(node, where):
+    for key, value in node.items():
+        assert isinstance(value, dict), f"{where}.{key} is not a mapping (flow-style text split?)"
+        assert isinstance(value.get("description"), (str, list)), f"{where}.{key} has no description"
+        assert "type" in value, f"{where}.{key} has no type"
+        if "contains" in value:
+            _walk(value["contains"], f"{where}.{key}")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_return_entries_are_whole(name):
+    _walk(yaml.safe_load(load(name).RETURN), name)
