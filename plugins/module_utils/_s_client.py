@@ -35,7 +35,19 @@ _VERIFY = re.compile(r"^\s*Verify return code: (?P<code>\d+) \((?P<text>[^)]*)\)
 _ALERT = re.compile(r"alert (?P<v>[a-z][a-z ]+?)(?::|\s*$)", re.M)
 _ALERT_NUM = re.compile(r"SSL alert number (?P<n>\d+)")
 _PUBKEY_BITS = re.compile(r"^Server public key is (?P<n>\d+) bit", re.M)
-_CERT_LINE = re.compile(r"^\s*a:PKEY: (?P<alg>[^,]+), (?P<bits>\d+) \(bit\); sigalg: (?P<sig>\S+)", re.M)
+# OpenSSL 3.0: "a:PKEY: id-ecPublicKey, 384 (bit); sigalg: ..."; 3.5: "a:PKEY: EC, (secp384r1); sigalg: ..."
+_CERT_LINE = re.compile(
+    r"^\s*a:PKEY: (?P<alg>[^,]+), (?:(?P<bits>\d+) \(bit\)|\((?P<curve>[^)]+)\)); sigalg: (?P<sig>\S+)", re.M
+)
+_CURVE_BITS = {"P-256": 256, "P-384": 384, "P-521": 521}
+# OpenSSL 3.5 names the TLS signature scheme where 3.0 names the type.
+_SCHEME_TYPE = (
+    ("ecdsa", "ECDSA"),
+    ("rsa_pss", "RSA-PSS"),
+    ("rsa", "RSA"),
+    ("ed25519", "Ed25519"),
+    ("ed448", "Ed448"),
+)
 _SUBJECT = re.compile(r"^subject=(?P<v>.*)$", re.M)
 _ISSUER = re.compile(r"^issuer=(?P<v>.*)$", re.M)
 _CONNECT_ERR = re.compile(r"^connect:errno=(?P<n>\d+)|BIO_connect:(?P<t>[^:]+):", re.M)
@@ -90,6 +102,7 @@ def parse(text):
         "group": None,
         "peer_signing_digest": None,
         "peer_signature_type": None,
+        "peer_signature_scheme": None,
         "server_public_key_bits": None,
         "peer_certificate": None,
         "verify_return_code": None,
@@ -127,7 +140,12 @@ def parse(text):
         facts["peer_signing_digest"] = m.group("v").upper()
     m = _SIGN_TYPE.search(text)
     if m:
-        facts["peer_signature_type"] = m.group("v")
+        value = m.group("v")
+        facts["peer_signature_scheme"] = value
+        facts["peer_signature_type"] = next(
+            (name for prefix, name in _SCHEME_TYPE if value.lower().startswith(prefix) and "_" in value),
+            value,
+        )
     m = _PUBKEY_BITS.search(text)
     if m:
         facts["server_public_key_bits"] = int(m.group("n"))
@@ -135,11 +153,19 @@ def parse(text):
     cert = {}
     m = _CERT_LINE.search(text)
     if m:
+        curve = normalize_group(m.group("curve")) if m.group("curve") else None
+        bits = (
+            int(m.group("bits"))
+            if m.group("bits")
+            else _CURVE_BITS.get(curve, facts["server_public_key_bits"])
+        )
         cert.update(
             public_key_algorithm=m.group("alg").strip(),
-            public_key_bits=int(m.group("bits")),
+            public_key_bits=bits,
             signature_algorithm=m.group("sig"),
         )
+        if curve:
+            cert["curve"] = curve
     for key, rx in (("subject", _SUBJECT), ("issuer", _ISSUER)):
         m = rx.search(text)
         if m:

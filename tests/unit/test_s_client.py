@@ -111,3 +111,29 @@ def test_evidence_has_no_session_secrets():
 )
 def test_group_names(raw, norm):
     assert _s_client.normalize_group(raw) == norm
+
+
+def test_openssl_35_spelling():
+    f = _s_client.parse(recorded("accepted_fips_openssl35"))
+    assert (f["outcome"], f["protocol"], f["cipher"]) == (
+        "accepted",
+        "TLSv1.2",
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+    )
+    assert f["temp_key"] == {"type": "ECDH", "group": "P-384", "bits": 384}
+    assert f["peer_signing_digest"] == "SHA384"
+    assert (f["peer_signature_type"], f["peer_signature_scheme"]) == ("ECDSA", "ecdsa_secp384r1_sha384")
+    assert f["peer_certificate"]["public_key_bits"] == 384 and f["peer_certificate"]["curve"] == "P-384"
+    assert f["peer_certificate"]["signature_algorithm"] == "ecdsa-with-SHA384"
+
+
+@pytest.mark.parametrize(
+    ("name", "alert"),
+    [
+        ("refused_tls13_openssl35", "protocol version"),
+        ("refused_group_x25519_openssl35", "handshake failure"),
+    ],
+)
+def test_openssl_35_refusals(name, alert):
+    f = _s_client.parse(recorded(name))
+    assert f["outcome"] == "refused" and f["alert"] == alert
