@@ -27,6 +27,7 @@ FAMILY = {
     "srtp.suite": "srtp.suite",
     "srtp.reject_other_suites": "srtp.suite",
     "host.secrets": "host.secrets",
+    "media.srtp_authenticated": "media.srtp",
 }
 SRTP_SUITES = ("AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM")
 _DIGEST_RANK = {"sha1": 1, "sha224": 2, "sha256": 3, "sha384": 4, "sha512": 5}
@@ -322,6 +323,7 @@ def _srtp(b, profile, calls, endpoint):
         b.add(check_id, title, "pass" if ok else "fail", expected, observed, r.get("evidence"))
 
     suites = srtp["suites"]
+    _media(b, results.get("profile_suite"))
     call_check(
         "srtp.suite",
         "A call with the profile's SDES suite is established with it",
@@ -368,6 +370,29 @@ def _srtp(b, profile, calls, endpoint):
             observed,
             "\n".join(f"{s}: {r.get('status')} {r.get('reason')}" for s, r in zip(others, offered) if r),
         )
+
+
+def _media(b, call):
+    title = "The media of the call is SRTP that authenticates with the answered key"
+    expected = "every RTP packet received authenticates with the answered key, none with a random key"
+    if call is None:
+        b.add("media.srtp_authenticated", title, "skip", expected, "call not placed")
+        return
+    proof = call.get("srtp")
+    if call.get("outcome") != "established" or not proof:
+        b.add(
+            "media.srtp_authenticated", title, "error", expected, "no established call with an answered suite"
+        )
+        return
+    if proof.get("error") or not proof.get("packets"):
+        b.add("media.srtp_authenticated", title, "error", expected, proof.get("error") or "no media received")
+        return
+    observed = (
+        f"{proof['authenticated']} of {proof['packets']} packets authenticated with {proof['suite']},"
+        f" {proof['wrong_key_authenticated']} with a random key"
+    )
+    ok = proof["authenticated"] == proof["packets"] and proof["wrong_key_authenticated"] == 0
+    b.add("media.srtp_authenticated", title, "pass" if ok else "fail", expected, observed)
 
 
 def _secrets(b, endpoint, owner):

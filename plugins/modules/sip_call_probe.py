@@ -73,6 +73,13 @@ options:
     description: Seconds an established call is kept up to receive media before BYE.
     type: float
     default: 2
+  authenticate_media:
+    description:
+      - Authenticate the media received during O(hold) as SRTP with the key the endpoint
+        answered (RFC 3711, via pylibsrtp on the probing host), and check that a random key of
+        the same length authenticates none of it. See RV(results[].srtp).
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
@@ -126,6 +133,11 @@ results:
     rtp_packets:
       description: RTP packets received while the call was up.
       type: int
+    srtp:
+      description: >-
+        available (pylibsrtp present), suite, packets, authenticated (with the answered key),
+        rejected, wrong_key_authenticated (with a random key; must be 0), error.
+      type: dict
     cleanup:
       description: How the probe ended the call.
       type: str
@@ -150,12 +162,13 @@ established:
 """
 
 import contextlib
+import os
 import socket
 import ssl
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _sdp, _sip
+from ansible_collections.voipsec.baresip.plugins.module_utils import _sdp, _sip, _srtp_auth
 
 
 class Connection:
@@ -214,21 +227,55 @@ class Connection:
             self.sock.close()
 
 
-def count_rtp(sock, seconds):
+def receive_rtp(sock, seconds, keep=500):
     """Packets that look like RTP version 2 arriving on the media socket."""
-    count = 0
+    packets = []
     deadline = time.monotonic() + seconds
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return count
+            return packets
         sock.settimeout(remaining)
         try:
             data = sock.recv(2048)
         except (socket.timeout, OSError):
-            return count
-        if len(data) >= 12 and data[0] >> 6 == 2:
-            count += 1
+            return packets
+        if len(data) >= 12 and data[0] >> 6 == 2 and len(packets) < keep:
+            packets.append(data)
+
+
+def media_proof(final, suite, packets):
+    """Authenticate the received packets with the answered key; a random key must fail."""
+    proof = {
+        "available": _srtp_auth.available(),
+        "suite": suite,
+        "packets": len(packets),
+        "authenticated": 0,
+        "rejected": 0,
+        "wrong_key_authenticated": None,
+        "error": None,
+    }
+    if not proof["available"]:
+        proof["error"] = "pylibsrtp is not installed on the probing host"
+        return proof
+    crypto = [v for v in final["body"].replace("\r\n", "\n").split("\n") if v.startswith("a=crypto:")]
+    values = [
+        v[len("a=crypto:") :]
+        for v in crypto
+        if (_sdp.parse_crypto(v[len("a=crypto:") :]) or {}).get("suite") == suite
+    ]
+    key = _sdp.crypto_key(values[0]) if values else None
+    if not key:
+        proof["error"] = "no usable key in the answered a=crypto"
+        return proof
+    try:
+        proof.update(_srtp_auth.authenticate(packets, key, suite))
+        proof["wrong_key_authenticated"] = _srtp_auth.authenticate(packets, os.urandom(len(key)), suite)[
+            "authenticated"
+        ]
+    except _srtp_auth.SrtpAuthError as exc:
+        proof["error"] = str(exc)
+    return proof
 
 
 def _answer_facts(response):
@@ -291,6 +338,7 @@ def call(params, offer):
         "answer": None,
         "answered_suite": None,
         "rtp_packets": 0,
+        "srtp": None,
         "cleanup": None,
         "tls": None,
         "setup_seconds": None,
@@ -338,7 +386,10 @@ def call(params, offer):
             result["answered_suite"] = crypto[0]["suite"] if crypto else None
             conn.send(dialog.ack(final))
             evidence.append("-> ACK")
-            result["rtp_packets"] = count_rtp(media, params["hold"])
+            packets = receive_rtp(media, params["hold"])
+            result["rtp_packets"] = len(packets)
+            if params["authenticate_media"] and result["answered_suite"]:
+                result["srtp"] = media_proof(final, result["answered_suite"], packets)
             conn.send(dialog.bye())
             evidence.append("-> BYE")
             bye = _await(conn, time.monotonic() + params["timeout"], "BYE", evidence)
@@ -381,6 +432,7 @@ def argument_spec():
         cafile=dict(type="path"),
         timeout=dict(type="float", default=10),
         hold=dict(type="float", default=2),
+        authenticate_media=dict(type="bool", default=True),
     )
 
 

@@ -28,9 +28,9 @@ def by_id(checks):
 def test_recorded_compliant_endpoint_passes_every_check(profile, facts):
     checks = _checks.evaluate(profile, facts)
     assert {c["status"] for c in checks} == {"pass"}
-    assert len(checks) == 16
+    assert len(checks) == 17
     rep = _checks.host_report("ua1", profile, checks)
-    assert rep["compliant"] and rep["counts"] == {"pass": 16, "fail": 0, "error": 0, "skip": 0}
+    assert rep["compliant"] and rep["counts"] == {"pass": 17, "fail": 0, "error": 0, "skip": 0}
     c = by_id(checks)
     assert c["tls.group"]["controls"] == ["FIPS 186-4 App. D", "SP 800-56A"]
     assert "ECDHE-ECDSA-AES256-GCM-SHA384, group P-384 (384 bits)" in c["tls.handshake"]["observed"]
@@ -75,6 +75,16 @@ def test_recorded_compliant_endpoint_passes_every_check(profile, facts):
             "not in profile: groups X25519",
         ),
         (lambda f: f["receiver"]["invite"].update(via_transport="UDP"), "sip.transport", "SIP/2.0/UDP"),
+        (
+            lambda f: f["calls"]["results"][0]["srtp"].update(authenticated=0, rejected=78),
+            "media.srtp_authenticated",
+            "0 of 78 packets authenticated",
+        ),
+        (
+            lambda f: f["calls"]["results"][0]["srtp"].update(wrong_key_authenticated=78),
+            "media.srtp_authenticated",
+            "78 with a random key",
+        ),
         (
             lambda f: f["receiver"]["sdp"].update(media_proto="RTP/AVP", crypto=[]),
             "srtp.offer",
@@ -123,6 +133,16 @@ def test_each_finding_fails_its_check(profile, facts, mutate, check_id, text):
         (lambda f: f["calls"]["results"][0].update(outcome="error", error="no TLS"), "srtp.suite"),
         (lambda f: f.update(certificate={"error": "unreadable"}), "tls.certificate"),
         (lambda f: f["receiver"].update(outcome="error", error="no TLS handshake with the UA"), "tls.client"),
+        (
+            lambda f: f["calls"]["results"][0]["srtp"].update(
+                available=False, error="pylibsrtp is not installed"
+            ),
+            "media.srtp_authenticated",
+        ),
+        (
+            lambda f: f["calls"]["results"][0]["srtp"].update(packets=0, authenticated=0),
+            "media.srtp_authenticated",
+        ),
     ],
 )
 def test_unmeasurable_is_error_never_pass(profile, facts, mutate, check_id):
@@ -157,7 +177,7 @@ def test_reports(profile, facts):
     summary = _report.summary([good, bad])
     assert summary["compliant"] is False and summary["compliant_hosts"] == 1 and summary["fail"] == 1
     root = ET.fromstring(_report.junit([good, bad]))
-    assert root.get("tests") == "32" and root.get("failures") == "1"
+    assert root.get("tests") == "34" and root.get("failures") == "1"
     failure = root.find(".//testsuite[@name='ua2']/testcase/failure")
     assert "TLSv1.3" in failure.get("message") and "expected: only TLSv1.2 accepted" in failure.text
     page = _report.page([good, bad], "2026-11-28T00:00:00Z")
