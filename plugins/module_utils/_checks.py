@@ -28,6 +28,8 @@ FAMILY = {
     "srtp.reject_other_suites": "srtp.suite",
     "host.secrets": "host.secrets",
     "media.srtp_authenticated": "media.srtp",
+    "tls.trust": "tls.trust",
+    "tls.client_auth": "tls.client_auth",
 }
 SRTP_SUITES = ("AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM")
 _DIGEST_RANK = {"sha1": 1, "sha224": 2, "sha256": 3, "sha384": 4, "sha512": 5}
@@ -395,6 +397,52 @@ def _media(b, call):
     b.add("media.srtp_authenticated", title, "pass" if ok else "fail", expected, observed)
 
 
+def _trust(b, tls, trust):
+    """Fleet checks, only when the audit names a CA file or requires mutual TLS."""
+    trust = trust or {}
+    first = ((tls or {}).get("results") or [{}])[0]
+    if trust.get("cafile"):
+        title = "The endpoint's certificate chains to the fleet CA"
+        expected = f"verifies against {trust['cafile']}"
+        code = first.get("verify_return_code")
+        if first.get("outcome") != "accepted" or code is None:
+            observed = first.get("error") or "no completed handshake to verify"
+            b.add("tls.trust", title, "error", expected, observed)
+        else:
+            observed = f"verify return code {code} ({first.get('verify_error') or 'ok'})"
+            status = "pass" if code == 0 else "fail"
+            b.add("tls.trust", title, status, expected, observed, first.get("evidence"))
+    if not trust.get("client_auth_required"):
+        return
+    title = "The endpoint refuses TLS clients without a fleet certificate"
+    expected = "no client certificate: refused; foreign certificate: refused; fleet certificate: accepted"
+    probe = trust.get("client_auth")
+    if not probe or probe.get("failed"):
+        b.add("tls.client_auth", title, "error", expected, (probe or {}).get("msg") or "client probe not run")
+        return
+    results = {r.get("name"): r for r in probe.get("results") or []}
+    seen, problems, errors = [], [], []
+    for name, label in (
+        ("no_client_certificate", "no client certificate"),
+        ("foreign_client_certificate", "foreign certificate"),
+    ):
+        r = results.get(name) or {}
+        outcome = r.get("outcome")
+        reason = r.get("alert") or r.get("error") or ""
+        seen.append(f"{label}: {outcome}" + (f" ({reason})" if reason else ""))
+        if outcome == "accepted":
+            problems.append(f"{label} accepted")
+        elif outcome != "refused":
+            errors.append(label)
+    fleet = first.get("outcome")
+    seen.append(f"fleet certificate: {fleet}")
+    if fleet != "accepted":
+        (errors if fleet in (None, "error") else problems).append(f"fleet certificate {fleet}")
+    status = "fail" if problems else "error" if errors else "pass"
+    evidence = "\n".join((results.get(n) or {}).get("evidence") or "" for n in results)
+    b.add("tls.client_auth", title, status, expected, "; ".join(seen), evidence)
+
+
 def _secrets(b, endpoint, owner):
     expected = f"key files exist, mode 0600, owned by {owner}"
     if not endpoint:
@@ -503,6 +551,7 @@ def evaluate(profile, facts, owner="baresip"):
     _sip(b, profile, facts.get("plaintext"), facts.get("control"), facts.get("endpoint"))
     _srtp(b, profile, facts.get("calls"), facts.get("endpoint"))
     _secrets(b, facts.get("endpoint"), owner)
+    _trust(b, facts.get("tls"), facts.get("trust"))
     return b.checks
 
 

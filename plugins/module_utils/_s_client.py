@@ -180,6 +180,10 @@ def parse(text):
     m = _ALERT.search(text)
     if m:
         facts["alert"] = m.group("v").strip()
+    if facts["accepted"] and _ALERT_NUM.search(text):
+        # TLS 1.2 with a certificate request: the client has sent its Finished and prints the
+        # cipher, then the server rejects the client's certificate (or its absence) with an alert.
+        facts["accepted"] = False
     if facts["accepted"]:
         facts["outcome"] = "accepted"
     elif _CIPHER_IS.search(text) or _ALERT_NUM.search(text):

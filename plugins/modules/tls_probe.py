@@ -38,6 +38,14 @@ options:
       - CA file to verify the server certificate with.
       - Affects RV(results[].verify_return_code) only.
     type: path
+  client_cert:
+    description:
+      - Client certificate (PEM) presented in every offer that names none of its own, sweep
+        included; for servers that require mutual authentication.
+    type: path
+  client_key:
+    description: Private key of O(client_cert).
+    type: path
   sweep:
     description:
       - Also offer every candidate alone and report the accepted sets in RV(sweep) - every
@@ -244,11 +252,13 @@ def build_command(params, offer):
         ("ciphersuites", "-ciphersuites"),
         ("groups", "-groups"),
         ("sigalgs", "-sigalgs"),
-        ("client_cert", "-cert"),
-        ("client_key", "-key"),
     ):
         if offer.get(key):
             argv += [flag, offer[key]]
+    source = offer if offer.get("client_cert") else params
+    if source.get("client_cert"):
+        argv += ["-cert", source["client_cert"]]
+        argv += ["-key", source["client_key"]] if source.get("client_key") else []
     return argv
 
 
@@ -275,6 +285,8 @@ def argument_spec():
         port=dict(type="int", default=5061),
         servername=dict(type="str"),
         cafile=dict(type="path"),
+        client_cert=dict(type="path"),
+        client_key=dict(type="path", no_log=False),
         sweep=dict(type="bool", default=False),
         offers=dict(
             type="list",

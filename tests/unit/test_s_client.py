@@ -137,3 +137,20 @@ def test_openssl_35_spelling():
 def test_openssl_35_refusals(name, alert):
     f = _s_client.parse(recorded(name))
     assert f["outcome"] == "refused" and f["alert"] == alert
+
+
+@pytest.mark.parametrize(
+    ("name", "alert"),
+    [
+        ("refused_client_cert_missing", "handshake failure"),
+        ("refused_client_cert_foreign", "unknown ca"),
+    ],
+)
+def test_client_certificate_refused_after_the_cipher_line_is_a_refusal(name, alert):
+    # s_client prints "New, TLSv1.2, Cipher is ..." before the server's alert arrives
+    text = recorded(name)
+    assert "Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in text
+    f = _s_client.parse(text)
+    assert f["outcome"] == "refused"
+    assert not f["accepted"]
+    assert f["alert"] == alert
