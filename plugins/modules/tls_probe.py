@@ -235,10 +235,24 @@ from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client, 
 _VERSION_FLAGS = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
 
 
+# "Q" on its stdin makes s_client close the connection once the handshake is done. It comes
+# through a pipe from printf: a server that refuses at once ends s_client before it reads its
+# stdin, and a write from this process would then fail with EPIPE.
+_WITH_Q_ON_STDIN = ["sh", "-c", 'printf Q | "$@"', "sh"]
+
+
 def build_command(params, offer):
     host = params["host"]
     target = f"[{host}]:{params['port']}" if ":" in host else f"{host}:{params['port']}"
-    argv = ["timeout", str(params["timeout"]), params["openssl_path"], "s_client", "-connect", target]
+    argv = [
+        "timeout",
+        str(params["timeout"]),
+        *_WITH_Q_ON_STDIN,
+        params["openssl_path"],
+        "s_client",
+        "-connect",
+        target,
+    ]
     if params.get("servername"):
         argv += ["-servername", params["servername"]]
     else:
@@ -264,8 +278,7 @@ def build_command(params, offer):
 
 def probe(module, offer):
     argv = build_command(module.params, offer)
-    # "Q" on stdin makes s_client close the connection once the handshake is done.
-    rc, out, err = module.run_command(argv, data="Q")
+    rc, out, err = module.run_command(argv)
     text = f"{out}\n{err}"
     facts = _s_client.parse(text)
     if rc == 124 and facts["outcome"] != "accepted":
