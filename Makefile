@@ -3,8 +3,8 @@
 #   make lint     ansible-lint + ruff
 #   make unit     pytest tests/unit
 #   make molecule Molecule scenarios ($(SCENARIOS))
-#   make demo     deploy one endpoint in a local container and audit it
-#   make bench    audit vs testssl.sh on the demo endpoint
+#   make demo     builder + two endpoints in local containers, a call between them, the audit
+#   make bench    audit vs testssl.sh, and fleet vs one endpoint, on the demo lab
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -14,7 +14,7 @@ VENV       := $(ROOT)/.venv
 CACHE      := $(ROOT)/.cache
 BIN        := $(VENV)/bin
 PYTHON     ?= python3
-SCENARIOS  ?= default noncompliant
+SCENARIOS  ?= default noncompliant fleet
 MOLECULE_DISTRO ?= bookworm
 
 export PATH := $(BIN):$(PATH)
@@ -86,6 +86,7 @@ demo-clean:
 
 bench: bootstrap
 	bench/audit_vs_testssl.py
+	bench/fleet_audit.py
 
 build-collection: venv
 	@mkdir -p $(CACHE)/dist
