@@ -37,6 +37,15 @@ def call_events(messages):
     return out
 
 
+def _setup(own, established, direction):
+    """Seconds to CALL_ESTABLISHED: from the dial command (t=0) for an outgoing call, from the
+    call's first event for an incoming one (watching may start long before the call)."""
+    if not established or "t" not in established:
+        return None
+    start = own[0].get("t", 0) if direction == "incoming" else 0
+    return round(established["t"] - start, 3)
+
+
 def summarise(events, direction=None):
     """Outcome of the first call in ``events`` (the first ``incoming`` or ``outgoing`` one if given).
 
@@ -75,7 +84,7 @@ def summarise(events, direction=None):
         "direction": (first or {}).get("direction"),
         "peer_uri": (first or {}).get("peeruri"),
         "events": types,
-        "setup_seconds": round(established["t"], 3) if established and "t" in established else None,
+        "setup_seconds": _setup(own, established, direction),
         "established_seconds": (
             round(closed["t"] - established["t"], 3)
             if established and closed and "t" in established and "t" in closed

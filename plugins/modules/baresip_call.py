@@ -87,7 +87,9 @@ outcome:
   returned: always
   type: str
 setup_seconds:
-  description: Seconds from the dial command (or from watching) to C(CALL_ESTABLISHED).
+  description: >-
+    Seconds to C(CALL_ESTABLISHED), from the dial command (O(action=dial)) or from the call's
+    first event (O(action=watch)).
   returned: always
   type: float
 established_seconds:
