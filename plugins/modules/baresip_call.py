@@ -20,6 +20,8 @@ description:
     check mode.
 version_added: 0.2.0
 author: voipsec.baresip maintainers
+extends_documentation_fragment:
+  - voipsec.baresip.ctrl
 options:
   action:
     description: Place a call or watch for one.
@@ -29,14 +31,6 @@ options:
   uri:
     description: SIP URI to dial (for instance C(sip:ua2@192.0.2.2;transport=tls)).
     type: str
-  ctrl_address:
-    description: Address of baresip's ctrl_tcp.
-    type: str
-    default: 127.0.0.1
-  ctrl_port:
-    description: Port of baresip's ctrl_tcp.
-    type: int
-    default: 4444
   timeout:
     description: >-
       O(action=dial) seconds to wait for the call to be established or to fail;

@@ -18,6 +18,7 @@ version_added: 0.1.0
 author: voipsec.baresip maintainers
 extends_documentation_fragment:
   - voipsec.baresip.probe
+  - voipsec.baresip.ctrl
 options:
   listen_address:
     description: Address of the endpoint the probe listens on and the UA dials.
@@ -31,14 +32,6 @@ options:
     description: PEM with certificate and key for the listener.
     type: path
     default: /etc/baresip/tls/baresip.pem
-  ctrl_address:
-    description: Address of baresip's ctrl_tcp.
-    type: str
-    default: 127.0.0.1
-  ctrl_port:
-    description: Port of baresip's ctrl_tcp.
-    type: int
-    default: 4444
   timeout:
     description: Seconds to wait for the INVITE.
     type: float

@@ -14,6 +14,16 @@ def load(name):
     return importlib.import_module(f"ansible_collections.voipsec.baresip.plugins.modules.{name}")
 
 
+def documented_options(doc):
+    """The module's own options plus those of the collection's doc fragments it extends."""
+    options = dict(doc.get("options") or {})
+    for fragment in doc.get("extends_documentation_fragment") or []:
+        name = fragment.removeprefix("voipsec.baresip.")
+        frag = importlib.import_module(f"ansible_collections.voipsec.baresip.plugins.doc_fragments.{name}")
+        options.update(yaml.safe_load(frag.ModuleDocFragment.DOCUMENTATION).get("options") or {})
+    return options
+
+
 def compare(doc_options, spec, where):
     assert set(doc_options) == set(spec), f"{where}: documented {sorted(doc_options)} vs spec {sorted(spec)}"
     for key, s in spec.items():
@@ -35,7 +45,7 @@ def test_docs_mirror_argument_spec(name):
     assert doc["module"] == name
     yaml.safe_load(mod.EXAMPLES)
     assert isinstance(yaml.safe_load(mod.RETURN), dict)
-    compare(doc["options"], mod.argument_spec(), name)
+    compare(documented_options(doc), mod.argument_spec(), name)
 
 
 def test_every_module_is_covered():
