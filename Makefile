@@ -5,6 +5,7 @@
 #   make molecule Molecule scenarios ($(SCENARIOS))
 #   make demo     builder + two endpoints in local containers, a call between them, the audit
 #   make bench    audit vs testssl.sh, and fleet vs one endpoint, on the demo lab
+#   make docs     regenerate the generated parts of docs/
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -30,10 +31,10 @@ APT_PACKAGES := podman runc debootstrap uidmap slirp4netns containernetworking-p
                 iptables openssl
 
 .PHONY: demo demo-clean bench help test bootstrap venv host-packages collection-link sources images \
-        lint unit molecule clean distclean build-collection
+        lint unit molecule clean distclean build-collection docs
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 test: bootstrap lint unit molecule
 
@@ -71,6 +72,9 @@ lint: venv collection-link
 
 unit: venv collection-link
 	$(BIN)/pytest tests/unit
+
+docs: venv collection-link
+	$(BIN)/python tests/harness/gen_docs.py
 
 molecule: bootstrap
 	@for s in $(SCENARIOS); do \

@@ -7,16 +7,46 @@ from __future__ import annotations
 from ansible_collections.voipsec.baresip.plugins.module_utils import _checks, _report
 
 
-def compliance_checks(facts, profile, owner="baresip"):
-    return _checks.evaluate(profile, facts, owner)
+def probe_fact(result, key):
+    """A registered probe result as a fact: None when the task was skipped; ``{"unmeasured": why}``
+    when it failed, its host was unreachable or the result lacks ``key`` (the probe's main
+    return value); else the result itself."""
+    if not isinstance(result, dict) or result.get("skipped"):
+        return None
+    if result.get("unreachable"):
+        return {"unmeasured": "host unreachable: " + str(result.get("msg") or "").strip()}
+    if result.get("failed") or key not in result:
+        return {"unmeasured": str(result.get("msg") or f"no {key} in the probe's result").strip()}
+    return result
+
+
+def compliance_checks(facts, profile, settings=None):
+    return _checks.evaluate(profile, facts, settings)
 
 
 def sdes_call_offers(profile):
     return _checks.call_offers(profile)
 
 
-def host_report(checks, host, profile):
-    return _checks.host_report(host, profile, checks)
+def host_report(checks, host, profile, reason=None):
+    return _checks.host_report(host, profile, checks, reason)
+
+
+def unmeasured_report(host, profile, reason, settings=None):
+    """The report of an endpoint that could not be audited: every check ``error`` with the reason."""
+    return _checks.host_report(host, profile, _checks.unmeasured(profile, reason, settings), reason)
+
+
+def complete_reports(hosts, reports, profile, settings=None):
+    """One report per host in ``hosts``: its own (``reports`` is in the same order, None where a
+    host has none) or an unmeasured one."""
+    reason = "no observation: the run failed for this host before its audit was judged"
+    return [
+        rep
+        if isinstance(rep, dict) and rep.get("checks") is not None
+        else unmeasured_report(host, profile, reason, settings)
+        for host, rep in zip(hosts, list(reports) + [None] * (len(hosts) - len(reports)))
+    ]
 
 
 def audit_summary(reports):
@@ -34,8 +64,11 @@ def html_report(reports, generated_at, title="baresip compliance audit"):
 class FilterModule:
     def filters(self):
         return {
+            "probe_fact": probe_fact,
             "compliance_checks": compliance_checks,
             "host_report": host_report,
+            "unmeasured_report": unmeasured_report,
+            "complete_reports": complete_reports,
             "sdes_call_offers": sdes_call_offers,
             "audit_summary": audit_summary,
             "junit_report": junit_report,

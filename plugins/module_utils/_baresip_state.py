@@ -56,8 +56,12 @@ def parse_log(text):
     return facts
 
 
+_USERS = re.compile(r'\("(?P<name>[^"]*)",pid=(?P<pid>\d+),')
+
+
 def parse_listeners(text):
-    """``ss -Hlntu`` lines -> [{'proto', 'address', 'port'}]."""
+    """``ss -Hlntup`` lines -> [{'proto', 'address', 'port', 'users'}]; ``users`` lists the
+    processes holding the socket (name and pid) when ``ss`` showed them."""
     out = []
     for line in (text or "").splitlines():
         parts = line.split()
@@ -70,8 +74,34 @@ def parse_listeners(text):
         address = address.strip("[]")
         if "%" in address:
             address = address.split("%", 1)[0]
-        out.append({"proto": parts[0], "address": address, "port": int(port)})
+        users = [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _USERS.finditer(line)]
+        out.append({"proto": parts[0], "address": address, "port": int(port), "users": users})
     return out
+
+
+def replaced_mappings(maps_text, prefix):
+    """Files below ``prefix`` that a process maps but that were replaced on disk since
+    (``/proc/PID/maps`` marks them ``(deleted)``)."""
+    root = prefix.rstrip("/") + "/"
+    found = set()
+    for line in (maps_text or "").splitlines():
+        if line.endswith(" (deleted)"):
+            path = line[: -len(" (deleted)")].split(None, 5)[-1] if len(line.split(None, 5)) == 6 else ""
+            if path.startswith(root):
+                found.add(path)
+    return sorted(found)
+
+
+def started_at(monotonic_usec, now_realtime, now_monotonic):
+    """Wall-clock start time (seconds since the epoch) of a process whose start systemd recorded
+    as ``ExecMainStartTimestampMonotonic`` (microseconds), given both clocks read now."""
+    try:
+        usec = int(monotonic_usec)
+    except (TypeError, ValueError):
+        return None
+    if usec <= 0:
+        return None
+    return now_realtime - now_monotonic + usec / 1e6
 
 
 def parse_properties(text):

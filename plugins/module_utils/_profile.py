@@ -73,11 +73,28 @@ def validate(profile) -> list:
         errors.append("srtp.mandatory must be a boolean")
     else:
         _list_of_tokens(srtp.get("suites"), "srtp.suites", errors)
-    controls = profile.get("controls", {})
+    if not errors:
+        errors += _control_errors(profile)
+    return errors
+
+
+def _control_errors(profile):
+    """``controls`` maps every check that can apply to the profile to the standards it evidences."""
+    from ansible_collections.voipsec.baresip.plugins.module_utils import _checks
+
+    controls = profile.get("controls")
     if not isinstance(controls, dict) or any(
-        not isinstance(v, list) or not all(isinstance(s, str) for s in v) for v in controls.values()
+        not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v)
+        for v in controls.values()
     ):
-        errors.append("controls must map check ids to lists of standards")
+        return ["controls must map check ids to non-empty lists of standards"]
+    known = {c.id for c in _checks.REGISTRY}
+    errors = [f"controls names an unknown check {k!r}" for k in sorted(controls) if k not in known]
+    errors += [
+        f"check {c.id} applies to this profile but has no controls"
+        for c in _checks.REGISTRY
+        if c.applies_to(profile) and c.id not in controls
+    ]
     return errors
 
 

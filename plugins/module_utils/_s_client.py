@@ -10,6 +10,9 @@ shows no connection at all gives ``connected: False``.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
+
+from ansible_collections.voipsec.baresip.plugins.module_utils import _pem
 
 # OpenSSL spells the NIST curves two ways; profiles use the P-xxx names.
 CURVE_ALIASES = {
@@ -48,6 +51,11 @@ _SCHEME_TYPE = (
     ("ed25519", "Ed25519"),
     ("ed448", "Ed448"),
 )
+# First certificate of the chain: "v:NotBefore: Nov 28 20:55:50 2026 GMT; NotAfter: Dec 28 20:55:50 2026 GMT"
+_VALIDITY = re.compile(r"^\s*v:NotBefore: (?P<nb>[^;]+?)\s*; NotAfter: (?P<na>.+?)\s*$", re.M)
+_SERVER_CERT = re.compile(
+    r"^Server certificate\s*\n(?P<pem>-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----)", re.M | re.S
+)
 _SUBJECT = re.compile(r"^subject=(?P<v>.*)$", re.M)
 _ISSUER = re.compile(r"^issuer=(?P<v>.*)$", re.M)
 _CONNECT_ERR = re.compile(r"^connect:errno=(?P<n>\d+)|BIO_connect:(?P<t>[^:]+):", re.M)
@@ -80,6 +88,28 @@ def _temp_key(body):
             result["group"] = normalize_group(part)
     if result["group"] is None and result["type"] in ("X25519", "X448"):
         result["group"] = result["type"]
+    return result
+
+
+def openssl_time(value):
+    """``Nov 28 20:55:50 2026 GMT`` -> ``2026-11-28T20:55:50Z``; None when it is not that shape."""
+    try:
+        parsed = datetime.strptime(" ".join((value or "").split()), "%b %d %H:%M:%S %Y GMT")
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def validity_at(cert, now):
+    """``expired`` / ``not_yet_valid`` of a parsed peer certificate at ``now`` (aware datetime).
+
+    Returns None for each when the dates were not shown."""
+    result = {"expired": None, "not_yet_valid": None}
+    for key, field, later in (("expired", "not_after", False), ("not_yet_valid", "not_before", True)):
+        value = (cert or {}).get(field)
+        if value:
+            when = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            result[key] = now < when if later else now > when
     return result
 
 
@@ -166,6 +196,15 @@ def parse(text):
         )
         if curve:
             cert["curve"] = curve
+    m = _VALIDITY.search(text)
+    if m:
+        cert["not_before"] = openssl_time(m.group("nb"))
+        cert["not_after"] = openssl_time(m.group("na"))
+    m = _SERVER_CERT.search(text)
+    if m:
+        cert["sha256"] = _pem.leaf_fingerprint(m.group("pem"))
+        if cert["sha256"]:
+            cert["pem"] = m.group("pem") + "\n"
     for key, rx in (("subject", _SUBJECT), ("issuer", _ISSUER)):
         m = rx.search(text)
         if m:

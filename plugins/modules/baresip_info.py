@@ -11,6 +11,8 @@ description:
     encryption, what each account uses, missing modules), the sockets the service listens on,
     the modes and owners of the key material, the build manifest and whether a C compiler is
     installed.
+  - The log is read only for the unit's current invocation while its process runs; a stopped
+    service gives an empty log (never an older run's).
   - Read-only; meant for audits.
 version_added: 0.1.0
 author: voipsec.baresip maintainers
@@ -29,7 +31,29 @@ options:
     description: Files that hold private keys; their mode and owner are reported.
     type: list
     elements: path
-    default: [/etc/baresip/tls/baresip.pem, /etc/baresip/tls/parts/10-key.pem]
+    default: []
+  certificate:
+    description:
+      - PEM file the service presents (the combined key + certificate file); the SHA-256
+        fingerprint of its first certificate is reported in RV(certificate). Key blocks are
+        never decoded.
+    type: path
+  only_service:
+    description: Read only the unit's properties (RV(service)); the rest is returned empty.
+    type: bool
+    default: false
+  inputs:
+    description:
+      - Files the service reads when it starts (configuration, certificate, CA file, unit).
+        Those changed after the running process started are returned in RV(stale_inputs).
+    type: list
+    elements: path
+    default: []
+  ports:
+    description: Ports whose sockets held by other processes than the service are returned in RV(port_users).
+    type: list
+    elements: int
+    default: []
 """
 
 EXAMPLES = r"""
@@ -40,17 +64,20 @@ EXAMPLES = r"""
 
 RETURN = r"""
 service:
-  description: Selected unit properties (ActiveState, MainPID, User, Environment, NRestarts, InvocationID).
+  description: >-
+    Selected unit properties (Id, ActiveState, SubState, MainPID, User, Environment, NRestarts,
+    InvocationID, ExecMainStartTimestamp, ExecMainStartTimestampMonotonic).
   returned: always
   type: dict
 log:
   description: >-
-    Facts from baresip's output since its last start - ready, version, certificate, registered
-    codecs/sources/players/mediaenc, account_mediaenc (AOR to encryption in use), missing_mediaenc, errors.
+    Facts from the output of the running invocation - invocation (the InvocationID read),
+    ready, version, certificate, registered codecs/sources/players/mediaenc, account_mediaenc
+    (AOR to encryption in use), missing_mediaenc, errors.
   returned: always
   type: dict
 listening:
-  description: Sockets of the service's process (proto, address, port).
+  description: Sockets of the service's process (proto, address, port); null when the process does not run.
   returned: always
   type: list
   elements: dict
@@ -63,6 +90,27 @@ manifest:
   description: The build manifest, or null.
   returned: always
   type: dict
+certificate:
+  description: Path, SHA-256 fingerprint (C(sha256)) of the first certificate in O(certificate), or C(error).
+  returned: when O(certificate) is given
+  type: dict
+stale_inputs:
+  description: >-
+    Files of O(inputs) changed after the running process started (the process does not use
+    them yet); empty when the service does not run.
+  returned: always
+  type: list
+  elements: str
+replaced_files:
+  description: Files below O(prefix) the running process maps that were replaced on disk since it started.
+  returned: always
+  type: list
+  elements: str
+port_users:
+  description: Sockets on O(ports) held by other processes (port, proto, address, process, pid, text).
+  returned: always
+  type: list
+  elements: dict
 compilers:
   description: C compilers found on PATH.
   returned: always
@@ -75,11 +123,13 @@ import json
 import os
 import pwd
 import stat
+import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state
+from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _pem
 
 _PROPS = [
+    "Id",
     "ActiveState",
     "SubState",
     "MainPID",
@@ -88,6 +138,7 @@ _PROPS = [
     "NRestarts",
     "InvocationID",
     "ExecMainStartTimestamp",
+    "ExecMainStartTimestampMonotonic",
 ]
 
 
@@ -117,12 +168,45 @@ def argument_spec():
     return dict(
         service=dict(type="str", default="baresip"),
         prefix=dict(type="path", default="/opt/baresip"),
-        secret_files=dict(
-            type="list",
-            elements="path",
-            default=["/etc/baresip/tls/baresip.pem", "/etc/baresip/tls/parts/10-key.pem"],
-        ),
+        secret_files=dict(type="list", elements="path", default=[]),
+        certificate=dict(type="path"),
+        only_service=dict(type="bool", default=False),
+        inputs=dict(type="list", elements="path", default=[]),
+        ports=dict(type="list", elements="int", default=[]),
     )
+
+
+def _certificate(path):
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            fingerprint = _pem.leaf_fingerprint(handle.read())
+    except OSError as exc:
+        return {"path": path, "sha256": None, "error": f"cannot read {path}: {exc.strerror}"}
+    if not fingerprint:
+        return {"path": path, "sha256": None, "error": f"{path} holds no certificate"}
+    return {"path": path, "sha256": fingerprint, "error": None}
+
+
+def _stale(service, inputs, prefix, pid):
+    """Inputs written after the running process started, and files of the build it maps that
+    were replaced since: either means the process does not run what is on disk."""
+    start = _baresip_state.started_at(
+        service.get("ExecMainStartTimestampMonotonic"), time.time(), time.clock_gettime(time.CLOCK_MONOTONIC)
+    )
+    stale = []
+    for path in inputs:
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            continue
+        if start is None or mtime > start:
+            stale.append(path)
+    try:
+        with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as handle:
+            replaced = _baresip_state.replaced_mappings(handle.read(), prefix)
+    except OSError:
+        replaced = []
+    return stale, replaced
 
 
 def main():
@@ -133,39 +217,64 @@ def main():
     if rc != 0:
         module.fail_json(msg=f"systemctl show {unit} failed: {err.strip()}")
     service = _baresip_state.parse_properties(out)
+    result = dict(
+        changed=False,
+        service=service,
+        log={},
+        listening=None,
+        secret_files=[],
+        manifest=None,
+        compilers=[],
+        stale_inputs=[],
+        replaced_files=[],
+        port_users=[],
+    )
+    if p["certificate"]:
+        result["certificate"] = _certificate(p["certificate"])
+    pid = service.get("MainPID", "0")
+    running = service.get("ActiveState") == "active" and pid not in ("", "0")
+    if p["only_service"]:
+        module.exit_json(**result)
 
     log_text = ""
-    if service.get("InvocationID"):
+    if running and service.get("InvocationID"):
         rc, log_text, err = module.run_command(
             ["journalctl", "--no-pager", "-o", "cat", f"_SYSTEMD_INVOCATION_ID={service['InvocationID']}"]
         )
-    log = _baresip_state.parse_log(log_text)
+    result["log"] = _baresip_state.parse_log(log_text)
+    result["log"]["invocation"] = service.get("InvocationID") if running else None
 
-    listening = []
-    pid = service.get("MainPID", "0")
-    if pid not in ("", "0"):
-        rc, out, err = module.run_command(["ss", "-Hlntup"])
-        mine = [line for line in out.splitlines() if f"pid={pid}," in line]
-        listening = _baresip_state.parse_listeners("\n".join(mine))
+    rc, out, err = module.run_command(["ss", "-Hlntup"])
+    sockets = _baresip_state.parse_listeners(out) if rc == 0 else None
+    if running and sockets is not None:
+        result["listening"] = [s for s in sockets if any(u["pid"] == int(pid) for u in s["users"])]
+    if sockets is not None and p["ports"]:
+        result["port_users"] = [
+            {
+                "port": s["port"],
+                "proto": s["proto"],
+                "address": s["address"],
+                "process": u["name"],
+                "pid": u["pid"],
+            }
+            for s in sockets
+            if s["port"] in p["ports"]
+            for u in s["users"]
+            if not running or u["pid"] != int(pid)
+        ]
+    if running:
+        result["stale_inputs"], result["replaced_files"] = _stale(service, p["inputs"], p["prefix"], pid)
 
-    manifest = None
     path = os.path.join(p["prefix"], "share", "baresip-build", "manifest.json")
     try:
         with open(path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
+            result["manifest"] = json.load(handle)
     except (OSError, ValueError):
-        manifest = None
+        result["manifest"] = None
 
-    compilers = [c for c in ("cc", "gcc", "clang") if module.get_bin_path(c)]
-    module.exit_json(
-        changed=False,
-        service=service,
-        log=log,
-        listening=listening,
-        secret_files=[_secret(f) for f in p["secret_files"]],
-        manifest=manifest,
-        compilers=compilers,
-    )
+    result["compilers"] = [c for c in ("cc", "gcc", "clang") if module.get_bin_path(c)]
+    result["secret_files"] = [_secret(f) for f in p["secret_files"]]
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

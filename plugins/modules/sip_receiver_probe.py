@@ -29,9 +29,9 @@ options:
     type: int
     default: 15061
   certificate:
-    description: PEM with certificate and key for the listener.
+    description: PEM with certificate and key for the listener (the endpoint's combined PEM).
     type: path
-    default: /etc/baresip/tls/baresip.pem
+    required: true
   timeout:
     description: Seconds to wait for the INVITE.
     type: float
@@ -46,6 +46,7 @@ EXAMPLES = r"""
 - name: What does ua1 offer when it calls?
   voipsec.baresip.sip_receiver_probe:
     listen_address: "{{ ansible_facts['default_ipv4']['address'] }}"
+    certificate: /etc/baresip/tls/baresip.pem
   register: receiver
 """
 
@@ -116,7 +117,7 @@ def argument_spec():
     return dict(
         listen_address=dict(type="str", required=True),
         port=dict(type="int", default=15061),
-        certificate=dict(type="path", default="/etc/baresip/tls/baresip.pem"),
+        certificate=dict(type="path", required=True),
         ctrl_address=dict(type="str", default="127.0.0.1"),
         ctrl_port=dict(type="int", default=4444),
         timeout=dict(type="float", default=10),

@@ -166,7 +166,10 @@ results:
       type: int
       sample: 384
     peer_certificate:
-      description: Subject, issuer, key algorithm and size, signature algorithm.
+      description: >-
+        The server's certificate as shown - subject, issuer, key algorithm and size, curve (OpenSSL
+        3.5), signature algorithm, not_before and not_after (ISO 8601, UTC), the SHA-256
+        fingerprint (sha256) and the PEM itself (pem).
       type: dict
     verify_return_code:
       description: OpenSSL verification result code (0 is ok).

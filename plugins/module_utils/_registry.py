@@ -1,0 +1,114 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The check registry: every audit check declared once.
+
+A check is one function registered with :func:`check`, which records its id,
+title, the facts it needs, the profile keys it reads and, in words, the
+evidence that makes it pass. The registry drives evaluation, profile
+validation (``controls`` are keyed by check id), the generated docs table and
+the list of checks Molecule requires.
+
+Status is ``pass``, ``fail``, ``error`` (could not be measured) or ``skip``
+(not measured in this run). ``error`` and ``skip`` never count as pass.
+"""
+
+from __future__ import annotations
+
+STATUSES = ("pass", "fail", "error", "skip")
+# Facts a check can need, and what produces each.
+FACTS = {
+    "endpoint": "baresip_info on the endpoint: service, log of the running invocation, sockets, key files",
+    "tls": "tls_probe from the auditor: the profile's offer and the sweep",
+    "client_auth": "tls_probe from the auditor without and with a foreign client certificate",
+    "certificate": "the certificate the UA served in the profile handshake, read by x509_certificate_info",
+    "receiver": "sip_receiver_probe: the UA dials an s_server on the endpoint",
+    "plaintext": "sip_plaintext_probe from the auditor: SIP OPTIONS over UDP and TCP",
+    "control": "port_probe from the auditor to the ctrl_tcp port",
+    "calls": "sip_call_probe from the auditor: SDES calls",
+}
+
+
+class Check:
+    """One registered check; call :meth:`run` with a context."""
+
+    def __init__(self, func, check_id, title, needs, reads, passes_when, live, applies):
+        self.func = func
+        self.id = check_id
+        self.title = title
+        self.needs = tuple(needs)
+        self.reads = tuple(reads)
+        self.passes_when = " ".join(passes_when.split())
+        self.live = live
+        self.applies = applies
+
+    def applies_to(self, profile, settings=None):
+        """Whether the check belongs to an audit of ``profile`` (``settings`` None: any audit)."""
+        return bool(self.applies(profile, settings)) if self.applies else True
+
+    def doc(self):
+        return {
+            "id": self.id,
+            "title": self.title,
+            "needs": list(self.needs),
+            "reads": list(self.reads),
+            "passes_when": self.passes_when,
+            "live": self.live,
+        }
+
+
+REGISTRY = []
+# Report order: by family, then in the order the checks are defined.
+FAMILIES = ("tls", "sip", "srtp", "media", "host")
+
+
+def check(check_id, title, needs, reads, passes_when, live=True, applies=None):
+    """Register the decorated function ``f(ctx) -> Verdict`` as check ``check_id``.
+
+    ``live``: the check observes the running UA, so it is ``error`` when the service was not
+    running, or restarted, during the audit. ``applies(profile, settings)``: whether the check
+    belongs to this audit; ``settings`` is None when asked about the profile alone.
+    """
+
+    def register(func):
+        if any(c.id == check_id for c in REGISTRY):
+            raise ValueError(f"check {check_id} registered twice")
+        unknown = [n for n in needs if n not in FACTS]
+        if unknown:
+            raise ValueError(f"check {check_id} needs unknown facts {unknown}")
+        family = check_id.split(".")[0]
+        if family not in FAMILIES:
+            raise ValueError(f"check {check_id}: family {family} is not one of {FAMILIES}")
+        REGISTRY.append(Check(func, check_id, title, needs, reads, passes_when, live, applies))
+        REGISTRY.sort(key=lambda c: FAMILIES.index(c.id.split(".")[0]))
+        return func
+
+    return register
+
+
+def by_id(check_id):
+    for c in REGISTRY:
+        if c.id == check_id:
+            return c
+    raise KeyError(check_id)
+
+
+def ids():
+    return [c.id for c in REGISTRY]
+
+
+class Verdict:
+    """What a check function returns."""
+
+    __slots__ = ("evidence", "expected", "observed", "status")
+
+    def __init__(self, status, expected, observed, evidence=""):
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        self.status = status
+        self.expected = expected
+        self.observed = observed
+        self.evidence = evidence or ""
+
+
+def join(items):
+    return ", ".join(str(i) for i in items) if items else "none"

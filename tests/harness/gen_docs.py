@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Regenerate the generated parts of the docs from their one source.
+
+- ``docs/audit.md``, between ``<!-- BEGIN GENERATED checks -->`` and its END
+  marker: the check registry (id, title, passing evidence, facts, profile
+  keys) and, per shipped profile, the controls each check evidences.
+
+``--check`` exits 1 when a file would change (the unit tests run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / ".cache" / "collections"))
+
+from ansible_collections.voipsec.baresip.plugins.module_utils import _checks, _profile  # noqa: E402
+from ansible_collections.voipsec.baresip.plugins.module_utils._registry import FACTS  # noqa: E402
+
+
+def _cell(text):
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def checks_section():
+    lines = [
+        "| id | title | passes only when | facts | profile keys |",
+        "|---|---|---|---|---|",
+    ]
+    for c in _checks.REGISTRY:
+        reads = ", ".join(f"`{k}`" for k in c.reads) or "—"
+        live = "" if c.live else " (host state; measured even when the service is down)"
+        lines.append(
+            f"| `{c.id}` | {_cell(c.title)} | {_cell(c.passes_when)}{live} | {', '.join(c.needs)} | {reads} |"
+        )
+    lines += ["", "Facts and the probes that produce them:", "", "| fact | produced by |", "|---|---|"]
+    lines += [f"| {name} | {_cell(text)} |" for name, text in FACTS.items()]
+    for path in sorted((ROOT / "profiles").glob("*.yml")):
+        profile = _profile.load(str(path), [], yaml.safe_load)
+        lines += ["", f"Controls of `{profile['name']}`:", "", "| check | controls |", "|---|---|"]
+        for c in _checks.REGISTRY:
+            if c.applies_to(profile):
+                lines.append(f"| `{c.id}` | {_cell(', '.join(profile['controls'][c.id]))} |")
+    return "\n".join(lines)
+
+
+SECTIONS = {"docs/audit.md": {"checks": checks_section}}
+
+
+def render(path, text):
+    for name, make in SECTIONS[path].items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN GENERATED {name} -->\n).*?(<!-- END GENERATED {name} -->)", re.S
+        )
+        if not pattern.search(text):
+            raise SystemExit(f"{path}: markers for the generated {name} section are missing")
+        text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when a generated part is stale")
+    args = parser.parse_args(argv)
+    stale = []
+    for rel in SECTIONS:
+        path = ROOT / rel
+        old = path.read_text(encoding="utf-8")
+        new = render(rel, old)
+        if new != old:
+            stale.append(rel)
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    if stale and args.check:
+        print("stale generated docs: " + ", ".join(stale) + " (run: make docs)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
