@@ -20,6 +20,11 @@ def probe_fact(result, key):
     return result
 
 
+def audit_check_ids(profile, settings=None):
+    """Ids of the checks an audit of ``profile`` with ``settings`` runs, in report order."""
+    return [c.id for c in _checks.applicable(profile, settings or {})]
+
+
 def compliance_checks(facts, profile, settings=None):
     return _checks.evaluate(profile, facts, settings)
 
@@ -66,6 +71,7 @@ class FilterModule:
         return {
             "probe_fact": probe_fact,
             "compliance_checks": compliance_checks,
+            "audit_check_ids": audit_check_ids,
             "host_report": host_report,
             "unmeasured_report": unmeasured_report,
             "complete_reports": complete_reports,

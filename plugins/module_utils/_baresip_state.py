@@ -57,11 +57,15 @@ def parse_log(text):
 
 
 _USERS = re.compile(r'\("(?P<name>[^"]*)",pid=(?P<pid>\d+),')
+_CGROUP = re.compile(r"\bcgroup:(?P<path>\S+)")
 
 
 def parse_listeners(text):
-    """``ss -Hlntup`` lines -> [{'proto', 'address', 'port', 'users'}]; ``users`` lists the
-    processes holding the socket (name and pid) when ``ss`` showed them."""
+    """``ss -Hlntup --cgroup`` lines -> [{'proto', 'address', 'port', 'users', 'cgroup'}].
+
+    ``users`` lists the processes holding the socket (name and pid) where ``ss`` may read them
+    (not for another user's process without CAP_SYS_PTRACE, as in a container); ``cgroup`` is
+    the socket's cgroup path, which attributes it to a systemd unit without that capability."""
     out = []
     for line in (text or "").splitlines():
         parts = line.split()
@@ -75,8 +79,35 @@ def parse_listeners(text):
         if "%" in address:
             address = address.split("%", 1)[0]
         users = [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _USERS.finditer(line)]
-        out.append({"proto": parts[0], "address": address, "port": int(port), "users": users})
+        m = _CGROUP.search(line)
+        out.append(
+            {
+                "proto": parts[0],
+                "address": address,
+                "port": int(port),
+                "users": users,
+                "cgroup": m.group("path") if m else None,
+            }
+        )
     return out
+
+
+def owned_by(socket, pid, control_group):
+    """Whether a socket belongs to the process ``pid`` or to the unit's ``control_group``."""
+    if any(u["pid"] == pid for u in socket.get("users") or []):
+        return True
+    cgroup = socket.get("cgroup") or ""
+    return bool(control_group) and (cgroup == control_group or cgroup.endswith(control_group))
+
+
+def holder(socket):
+    """Who holds a socket, in words."""
+    users = socket.get("users") or []
+    if users:
+        return ", ".join(f"{u['name']} (pid {u['pid']})" for u in users)
+    if socket.get("cgroup"):
+        return socket["cgroup"].rsplit("/", 1)[-1]
+    return "another process"
 
 
 def replaced_mappings(maps_text, prefix):

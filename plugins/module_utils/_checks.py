@@ -20,7 +20,6 @@ from ansible_collections.voipsec.baresip.plugins.module_utils import (  # noqa: 
     _checks_uac,
 )
 from ansible_collections.voipsec.baresip.plugins.module_utils._registry import (
-    FACTS,
     REGISTRY,
     STATUSES,
     Verdict,
@@ -107,8 +106,20 @@ def evaluate(profile, facts, settings=None):
 
 def unmeasured(profile, reason, settings=None):
     """The checks of an endpoint that could not be audited at all: each ``error`` with the reason."""
-    facts = {name: {"unmeasured": reason} for name in [*FACTS, "endpoint_after"]}
-    return evaluate(profile, facts, settings)
+    controls = profile.get("controls") or {}
+    return [
+        {
+            "id": chk.id,
+            "title": chk.title,
+            "controls": list(controls.get(chk.id, [])),
+            "status": "error",
+            "expected": "measured",
+            "observed": reason,
+            "evidence": "",
+            "passes_when": chk.passes_when,
+        }
+        for chk in applicable(profile, settings)
+    ]
 
 
 def host_report(host, profile, checks, reason=None):

@@ -66,7 +66,7 @@ RETURN = r"""
 service:
   description: >-
     Selected unit properties (Id, ActiveState, SubState, MainPID, User, Environment, NRestarts,
-    InvocationID, ExecMainStartTimestamp, ExecMainStartTimestampMonotonic).
+    InvocationID, ExecMainStartTimestamp, ExecMainStartTimestampMonotonic, ControlGroup).
   returned: always
   type: dict
 log:
@@ -77,7 +77,9 @@ log:
   returned: always
   type: dict
 listening:
-  description: Sockets of the service's process (proto, address, port); null when the process does not run.
+  description: >-
+    Sockets of the service (proto, address, port): those of its main process, or of its unit's
+    cgroup where the process's file descriptors cannot be read; null when the service does not run.
   returned: always
   type: list
   elements: dict
@@ -107,7 +109,9 @@ replaced_files:
   type: list
   elements: str
 port_users:
-  description: Sockets on O(ports) held by other processes (port, proto, address, process, pid, text).
+  description: >-
+    Sockets on O(ports) held by other processes than the service's (port, proto, address,
+    holder, text).
   returned: always
   type: list
   elements: dict
@@ -139,6 +143,7 @@ _PROPS = [
     "InvocationID",
     "ExecMainStartTimestamp",
     "ExecMainStartTimestampMonotonic",
+    "ControlGroup",
 ]
 
 
@@ -244,23 +249,24 @@ def main():
     result["log"] = _baresip_state.parse_log(log_text)
     result["log"]["invocation"] = service.get("InvocationID") if running else None
 
-    rc, out, err = module.run_command(["ss", "-Hlntup"])
+    rc, out, err = module.run_command(["ss", "-Hlntup", "--cgroup"])
     sockets = _baresip_state.parse_listeners(out) if rc == 0 else None
+    control_group = service.get("ControlGroup") if running else None
+    mine = [s for s in sockets or [] if running and _baresip_state.owned_by(s, int(pid), control_group)]
     if running and sockets is not None:
-        result["listening"] = [s for s in sockets if any(u["pid"] == int(pid) for u in s["users"])]
+        result["listening"] = [{k: s[k] for k in ("proto", "address", "port")} for s in mine]
     if sockets is not None and p["ports"]:
         result["port_users"] = [
             {
                 "port": s["port"],
                 "proto": s["proto"],
                 "address": s["address"],
-                "process": u["name"],
-                "pid": u["pid"],
+                "holder": _baresip_state.holder(s),
+                "text": f"{s['proto']} port {s['port']} on {s['address']} is held by "
+                + _baresip_state.holder(s),
             }
             for s in sockets
-            if s["port"] in p["ports"]
-            for u in s["users"]
-            if not running or u["pid"] != int(pid)
+            if s["port"] in p["ports"] and s not in mine
         ]
     if running:
         result["stale_inputs"], result["replaced_files"] = _stale(service, p["inputs"], p["prefix"], pid)

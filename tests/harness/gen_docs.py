@@ -4,6 +4,7 @@
 - ``docs/audit.md``, between ``<!-- BEGIN GENERATED checks -->`` and its END
   marker: the check registry (id, title, passing evidence, facts, profile
   keys) and, per shipped profile, the controls each check evidences.
+- ``docs/errors.md``: the bad inputs of ``tests/bad_inputs.yml`` and their messages.
 
 ``--check`` exits 1 when a file would change (the unit tests run it).
 """
@@ -50,14 +51,25 @@ def checks_section():
     return "\n".join(lines)
 
 
-SECTIONS = {"docs/audit.md": {"checks": checks_section}}
+def errors_section():
+    cases = yaml.safe_load((ROOT / "tests" / "bad_inputs.yml").read_text(encoding="utf-8"))
+    lines = ["| # | bad input | refused by | message |", "|---|---|---|---|"]
+    for n, case in enumerate(cases, 1):
+        lines.append(
+            f"| {n} | {_cell(case['input'])} | `voipsec.baresip.{case['role']}` | {_cell(case['message'])} |"
+        )
+    return "\n".join(lines)
+
+
+SECTIONS = {
+    "docs/audit.md": {"checks": checks_section},
+    "docs/errors.md": {"errors": errors_section},
+}
 
 
 def render(path, text):
     for name, make in SECTIONS[path].items():
-        pattern = re.compile(
-            rf"(<!-- BEGIN GENERATED {name} -->\n).*?(<!-- END GENERATED {name} -->)", re.S
-        )
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED {name} -->\n).*?(<!-- END GENERATED {name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"{path}: markers for the generated {name} section are missing")
         text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)

@@ -47,14 +47,67 @@ tcp LISTEN 0 5 noport 0.0.0.0:*
 """
 
 
+# `ss -Hlntup --cgroup` in an endpoint container: root there may not read the fds of the
+# baresip user's process (no CAP_SYS_PTRACE), so no users; the cgroup names the unit.
+SS_CGROUP = """\
+udp UNCONN 0      0        0.0.0.0:37766 0.0.0.0:* cgroup:/lp/p-95b4/system.slice/baresip.service
+tcp LISTEN 0      5      10.89.0.7:5061  0.0.0.0:* cgroup:/lp/p-95b4/system.slice/baresip.service
+tcp LISTEN 0      5      127.0.0.1:4444  0.0.0.0:* cgroup:/lp/p-95b4/system.slice/baresip.service
+tcp LISTEN 0      5        0.0.0.0:4445  0.0.0.0:* users:(("python3",pid=912,fd=3)) \
+ cgroup:/lp/p-95b4/system.slice/voipsec-port-hog.service
+"""
+UNIT_CGROUP = "/lp/p-95b4/system.slice/baresip.service"
+
+
 def test_listeners():
+    users = [{"name": "baresip", "pid": 6196}]
     assert st.parse_listeners(SS) == [
-        {"proto": "tcp", "address": "127.0.0.1", "port": 4444},
-        {"proto": "tcp", "address": "10.89.0.8", "port": 5061},
-        {"proto": "tcp", "address": "fd00::2", "port": 5061},
-        {"proto": "udp", "address": "fe80::1", "port": 5060},
+        {"proto": "tcp", "address": "127.0.0.1", "port": 4444, "users": users, "cgroup": None},
+        {"proto": "tcp", "address": "10.89.0.8", "port": 5061, "users": users, "cgroup": None},
+        {"proto": "tcp", "address": "fd00::2", "port": 5061, "users": users, "cgroup": None},
+        {"proto": "udp", "address": "fe80::1", "port": 5060, "users": [], "cgroup": None},
     ]
     assert st.is_loopback("127.0.0.1") and st.is_loopback("::1") and not st.is_loopback("0.0.0.0")  # noqa: S104
+
+
+def test_sockets_attributed_by_pid_or_by_cgroup():
+    by_pid = st.parse_listeners(SS)
+    assert [s["port"] for s in by_pid if st.owned_by(s, 6196, None)] == [4444, 5061, 5061]
+    sockets = st.parse_listeners(SS_CGROUP)
+    mine = [s for s in sockets if st.owned_by(s, 1234, UNIT_CGROUP)]
+    assert [(s["proto"], s["port"]) for s in mine] == [("udp", 37766), ("tcp", 5061), ("tcp", 4444)]
+    assert [s["port"] for s in sockets if st.owned_by(s, 1234, "/system.slice/baresip.service")] == [
+        37766,
+        5061,
+        4444,
+    ]
+    other = [s for s in sockets if s not in mine]
+    assert [st.holder(s) for s in other] == ["python3 (pid 912)"]
+    assert st.holder({"users": [], "cgroup": "/a/system.slice/nginx.service"}) == "nginx.service"
+    assert st.holder({"users": [], "cgroup": None}) == "another process"
+    assert not st.owned_by(sockets[0], 1, None) and not st.owned_by(sockets[0], 1, "")
+
+
+def test_replaced_mappings():
+    maps = """\
+55d0c0a00000-55d0c0a01000 r--p 00000000 fe:01 1311 /opt/baresip/bin/baresip (deleted)
+7f1c2a000000-7f1c2a100000 r-xp 00000000 fe:01 1312 /opt/baresip/lib/libre.so (deleted)
+7f1c2a200000-7f1c2a300000 r-xp 00000000 fe:01 1313 /usr/lib/x86_64-linux-gnu/libssl.so.3 (deleted)
+7f1c2a400000-7f1c2a500000 r-xp 00000000 fe:01 1314 /opt/baresip/lib/baresip/modules/srtp.so
+7f1c2a600000-7f1c2a700000 rw-p 00000000 00:00 0
+garbage (deleted)
+"""
+    assert st.replaced_mappings(maps, "/opt/baresip/") == [
+        "/opt/baresip/bin/baresip",
+        "/opt/baresip/lib/libre.so",
+    ]
+    assert st.replaced_mappings("", "/opt/baresip") == [] and st.replaced_mappings(None, "/x") == []
+
+
+def test_started_at():
+    assert st.started_at("1267976261", now_realtime=1000.0, now_monotonic=1300.0) == pytest.approx(967.976261)
+    assert st.started_at("0", 1.0, 1.0) is None
+    assert st.started_at("", 1.0, 1.0) is None and st.started_at(None, 1.0, 1.0) is None
 
 
 def test_properties():

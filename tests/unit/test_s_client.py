@@ -20,13 +20,23 @@ def test_seed_offer_accepted_with_every_fact():
     assert f["peer_signing_digest"] == "SHA384"
     assert f["peer_signature_type"] == "ECDSA"
     assert f["server_public_key_bits"] == 384
-    assert f["peer_certificate"] == {
+    cert = dict(f["peer_certificate"])
+    pem = cert.pop("pem")
+    assert cert == {
         "public_key_algorithm": "id-ecPublicKey",
         "public_key_bits": 384,
         "signature_algorithm": "ecdsa-with-SHA384",
         "subject": "CN = ua1",
         "issuer": "CN = ua1",
+        "not_before": "2026-11-28T20:55:50Z",
+        "not_after": "2026-12-28T20:55:50Z",
+        # openssl x509 -noout -fingerprint -sha256 of the served certificate
+        "sha256": "4E:D7:CD:13:B4:B9:88:11:B2:0F:AC:94:FC:BC:68:C6:3F:D4:9E:80:FE:6A:C6:BF:8A:57:D2:2D:B2"
+        ":1B:25:53",
     }
+    assert pem.startswith("-----BEGIN CERTIFICATE-----\nMIIBrTCC") and pem.endswith(
+        "-----END CERTIFICATE-----\n"
+    )
     assert f["verify_return_code"] == 18 and f["verify_error"] == "self-signed certificate"
     assert f["error"] is None
 
@@ -154,3 +164,26 @@ def test_client_certificate_refused_after_the_cipher_line_is_a_refusal(name, ale
     assert f["outcome"] == "refused"
     assert not f["accepted"]
     assert f["alert"] == alert
+
+
+def test_validity_at():
+    cert = _s_client.parse(recorded("accepted_fips"))["peer_certificate"]
+    from datetime import datetime, timezone
+
+    inside = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert _s_client.validity_at(cert, inside) == {"expired": False, "not_yet_valid": False}
+    assert _s_client.validity_at(cert, datetime(2027, 1, 1, tzinfo=timezone.utc))["expired"] is True
+    assert _s_client.validity_at(cert, datetime(2026, 1, 1, tzinfo=timezone.utc))["not_yet_valid"] is True
+    assert _s_client.validity_at({}, inside) == {"expired": None, "not_yet_valid": None}
+
+
+def test_truncated_certificate_gives_no_fingerprint():
+    text = recorded("accepted_fips")
+    cut = text[: text.index("-----END CERTIFICATE-----")]
+    cert = _s_client.parse(cut)["peer_certificate"] or {}
+    assert "sha256" not in cert and "pem" not in cert
+
+
+def test_openssl_time():
+    assert _s_client.openssl_time("Nov  8 20:55:50 2026 GMT") == "2026-11-08T20:55:50Z"
+    assert _s_client.openssl_time("garbage") is None and _s_client.openssl_time(None) is None
