@@ -167,6 +167,8 @@ def page(reports, generated_at, title="baresip compliance audit"):
             f"<p class='mute'>Profile <code>{e(rep['profile'])}</code> &middot; "
             f"{c['pass']} passed, {c['fail']} failed, {c['error']} not measured, {c['skip']} skipped</p>"
         )
+        if rep.get("unmeasured"):
+            out.append(f"<p><b>Not audited:</b> {e(rep['unmeasured'])}</p>")
         out.append(
             "<table><tr><th>Status</th><th>Check</th><th>Controls</th><th>Expected</th><th>Observed</th></tr>"
         )
@@ -177,6 +179,10 @@ def page(reports, generated_at, title="baresip compliance audit"):
                 if check["evidence"]
                 else ""
             )
+            if check.get("passes_when"):
+                evidence += (
+                    f"<details><summary>passes only when</summary><p>{e(check['passes_when'])}</p></details>"
+                )
             out.append(
                 f"<tr><td>{_badge(check['status'])}</td><td><code>{e(check['id'])}</code><br>{e(check['title'])}</td>"
                 f"<td>{controls}</td><td>{e(check['expected'])}</td><td>{e(check['observed'])}{evidence}</td></tr>"

@@ -312,3 +312,20 @@ def test_html_escapes_hostile_text(profile, facts):
     page = _report.page([rep], "now")
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "<b>ua1</b>" not in page
     ET.fromstring(_report.junit([rep]))
+
+
+def test_reports_show_an_unmeasured_endpoint(profile, facts):
+    good = _checks.host_report("ua1", profile, evaluate(profile, facts))
+    gone = _checks.host_report(
+        "ua9",
+        profile,
+        _checks.unmeasured(profile, "endpoint unreachable: no route"),
+        "endpoint unreachable: no route",
+    )
+    summary = _report.summary([good, gone])
+    assert summary["hosts"] == 2 and summary["compliant_hosts"] == 1 and not summary["compliant"]
+    root = ET.fromstring(_report.junit([good, gone]))
+    assert root.find(".//testsuite[@name='ua9']").get("errors") == "17"
+    page = _report.page([good, gone], "now")
+    assert "Not audited:</b> endpoint unreachable: no route" in page
+    assert "passes only when" in page
