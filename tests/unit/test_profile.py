@@ -92,3 +92,19 @@ def test_invalid_file_lists_all_problems(tmp_path):
     bad.write_text("name: bad\ntls: {}\n")
     with pytest.raises(_profile.ProfileError, match=r"is invalid: .*tls\.versions.*tls\.groups"):
         _profile.load(str(bad), [], yaml.safe_load)
+
+
+def test_lookup_returns_the_profile_or_its_problems(tmp_path):
+    from ansible.errors import AnsibleLookupError
+    from ansible_collections.voipsec.baresip.plugins.lookup.profile import LookupModule
+
+    lookup = LookupModule()
+    data = lookup.run(["fips140-2-sdes"], variables={})[0]
+    assert data["name"] == "fips140-2-sdes" and data["openssl_policy"]["Groups"] == "P-384"
+    assert lookup.run(["fips140-2-sdes"], variables={}, problems=True) == [[]]
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: bad\ntls: {}\n")
+    problems = lookup.run([str(bad)], variables={}, problems=True)[0]
+    assert len(problems) == 1 and "is invalid: tls.versions must be" in problems[0]
+    with pytest.raises(AnsibleLookupError, match="not found"):
+        lookup.run(["no-such-profile"], variables={})
