@@ -16,7 +16,8 @@ def probe_fact(result, key):
     if result.get("unreachable"):
         return {"unmeasured": "host unreachable: " + str(result.get("msg") or "").strip()}
     if result.get("failed") or key not in result:
-        return {"unmeasured": str(result.get("msg") or f"no {key} in the probe's result").strip()}
+        why = result.get("msg") or ("failed" if result.get("failed") else f"no {key} in the probe's result")
+        return {"unmeasured": str(why).strip()}
     return result
 
 

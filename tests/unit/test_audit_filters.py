@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible_collections.voipsec.baresip.plugins.filter import audit
+from ansible_collections.voipsec.baresip.plugins.module_utils import _profile
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def profile():
+    return _profile.load("fips140-2-sdes", [str(ROOT / "profiles")], yaml.safe_load)
+
+
+def test_probe_fact_keeps_a_result_with_its_main_value():
+    result = {"changed": False, "results": [1]}
+    assert audit.probe_fact(result, "results") is result
+
+
+def test_probe_fact_of_a_skipped_task_is_none():
+    assert (
+        audit.probe_fact({"skipped": True, "skip_reason": "Conditional result was False"}, "results") is None
+    )
+    assert audit.probe_fact(None, "results") is None
+
+
+def test_probe_fact_of_an_unreachable_host():
+    fact = audit.probe_fact({"unreachable": True, "msg": "Failed to connect  "}, "results")
+    assert fact == {"unmeasured": "host unreachable: Failed to connect"}
+
+
+def test_probe_fact_of_a_failure_hidden_by_failed_when():
+    # failed_when: false turns a module failure into failed: false; the missing main value shows it
+    fact = audit.probe_fact({"failed": False, "msg": "openssl not found on the probing host"}, "results")
+    assert fact == {"unmeasured": "openssl not found on the probing host"}
+    assert audit.probe_fact({"failed": True}, "results") == {"unmeasured": "failed"}
+    assert audit.probe_fact({"changed": False}, "service") == {
+        "unmeasured": "no service in the probe's result"
+    }
+
+
+def test_complete_reports_keep_every_host(profile):
+    own = audit.unmeasured_report("ua1", profile, "x")
+    own["unmeasured"] = None
+    reports = audit.complete_reports(["ua1", "ua2", "ua3"], [own, None], profile)
+    assert [r["host"] for r in reports] == ["ua1", "ua2", "ua3"]
+    assert reports[0] is own
+    assert reports[1]["unmeasured"].startswith("no observation") and not reports[1]["compliant"]
+    assert reports[2]["counts"]["error"] == len(audit.audit_check_ids(profile))
+
+
+def test_audit_check_ids_follow_settings(profile):
+    plain = audit.audit_check_ids(profile)
+    fleet = audit.audit_check_ids(profile, {"cafile": "/ca.pem", "client_auth": True})
+    assert "tls.trust" not in plain and "tls.client_auth" not in plain
+    assert set(fleet) - set(plain) == {"tls.trust", "tls.client_auth"}
