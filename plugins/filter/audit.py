@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.voipsec.baresip.plugins.module_utils import _checks, _report
+from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules, _checks, _report
 
 
 def probe_fact(result, key):
@@ -19,6 +19,11 @@ def probe_fact(result, key):
         why = result.get("msg") or ("failed" if result.get("failed") else f"no {key} in the probe's result")
         return {"unmeasured": str(why).strip()}
     return result
+
+
+def certificate_problems(info, profile, key_info=None):
+    """What is wrong with a certificate (x509_certificate_info facts) under the profile's rules."""
+    return _cert_rules.problems(info, profile["tls"]["certificate"], key_info)
 
 
 def audit_check_ids(profile, settings=None):
@@ -73,6 +78,7 @@ class FilterModule:
             "probe_fact": probe_fact,
             "compliance_checks": compliance_checks,
             "audit_check_ids": audit_check_ids,
+            "certificate_problems": certificate_problems,
             "host_report": host_report,
             "unmeasured_report": unmeasured_report,
             "complete_reports": complete_reports,

@@ -4,9 +4,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules
 from ansible_collections.voipsec.baresip.plugins.module_utils._registry import Verdict, check, join
-
-_DIGEST_RANK = {"sha1": 1, "sha224": 2, "sha256": 3, "sha384": 4, "sha512": 5}
 
 
 def _first(ctx):
@@ -139,28 +138,6 @@ def signature(ctx):
     return _subset(ctx, ["signature_algorithms"], ctx.profile["tls"]["signature_algorithms"])
 
 
-def certificate_problems(info, rules):
-    """What is wrong with a certificate (x509_certificate_info facts) under the profile's rules."""
-    curve = (info.get("public_key_data") or {}).get("curve")
-    sig = info.get("signature_algorithm") or ""
-    digest = next(
-        (d for d in ("sha512", "sha384", "sha256", "sha224", "sha1") if d in sig.lower()), "unknown"
-    )
-    key_type = {"ECC": "EC"}.get(info.get("public_key_type"), info.get("public_key_type"))
-    problems = []
-    if key_type != rules["key_type"]:
-        problems.append(f"key type {key_type}, the profile requires {rules['key_type']}")
-    if rules.get("curve") and curve != rules["curve"]:
-        problems.append(f"curve {curve}, the profile requires {rules['curve']}")
-    if _DIGEST_RANK.get(digest, 0) < _DIGEST_RANK.get(rules["signature_hash"], 9):
-        problems.append(f"signature {sig} is weaker than {rules['signature_hash']}")
-    if info.get("expired"):
-        problems.append(f"expired at {info.get('not_after')}")
-    elif info.get("valid_at", {}).get("now") is False:
-        problems.append(f"not valid yet (notBefore {info.get('not_before')})")
-    return problems
-
-
 def _colons(value):
     return (value or "").replace(":", "").lower()
 
@@ -171,8 +148,9 @@ def _colons(value):
     needs=["certificate", "endpoint"],
     reads=["tls.certificate"],
     passes_when="""The certificate the UA presented in the profile handshake has the profile's key type,
-        curve and signature digest, is within its validity period, and has the same SHA-256
-        fingerprint as the certificate in the combined PEM file on the endpoint.""",
+        curve and signature digest, is within its validity period, carries extendedKeyUsage
+        serverAuth and clientAuth and is no CA, and has the same SHA-256 fingerprint as the
+        certificate in the combined PEM file on the endpoint.""",
 )
 def certificate(ctx):
     rules = ctx.profile["tls"]["certificate"]
@@ -183,7 +161,7 @@ def certificate(ctx):
     info = ctx.facts["certificate"]
     disk = (ctx.facts.get("endpoint") or {}).get("certificate") or {}
     served = _colons((info.get("fingerprints") or {}).get("sha256"))
-    problems = certificate_problems(info, rules)
+    problems = _cert_rules.problems(info, rules)
     if not disk.get("sha256"):
         return Verdict(
             "error", expected, f"deployed certificate not read: {disk.get('error') or 'no certificate'}"

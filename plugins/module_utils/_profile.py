@@ -11,22 +11,61 @@ from __future__ import annotations
 import os
 import re
 
-TLS_VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+from ansible_collections.voipsec.baresip.plugins.module_utils import _vocabulary
+
+TLS_VERSIONS = _vocabulary.VERSIONS
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_TOKEN = re.compile(r"^[A-Za-z0-9_+.-]+$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_+./-]+$")
 
 
 class ProfileError(ValueError):
     """A profile is missing, unreadable or malformed."""
 
 
-def _list_of_tokens(value, where, errors, allow_empty=False):
+def _names(value, where, errors, normalize=None, allow_empty=False):
+    """Check a list of names; with ``normalize``, each must be one this collection knows."""
     if not isinstance(value, list) or (not value and not allow_empty):
         errors.append(f"{where} must be a {'' if allow_empty else 'non-empty '}list")
         return
     for item in value:
         if not isinstance(item, str) or not _TOKEN.match(item):
             errors.append(f"{where} has an invalid entry {item!r}")
+        elif normalize and normalize(item) is None:
+            errors.append(f"{where} has {item!r}, which OpenSSL and the probes do not know by that name")
+    if normalize and len({normalize(i) for i in value if isinstance(i, str)}) != len(value):
+        errors.append(f"{where} names the same thing twice")
+
+
+def _tls_errors(tls, errors):
+    versions = tls.get("versions")
+    if not isinstance(versions, list) or not versions or any(v not in TLS_VERSIONS for v in versions):
+        errors.append(f"tls.versions must be a non-empty list of {', '.join(TLS_VERSIONS)}")
+        versions = []
+    for key, normalize in _vocabulary.NORMALIZERS.items():
+        _names(tls.get(key), f"tls.{key}", errors, normalize, allow_empty=key.endswith(("ciphers", "suites")))
+    if "TLSv1.3" in versions and not tls.get("tls13_ciphersuites"):
+        errors.append("tls.versions has TLSv1.3 but tls.tls13_ciphersuites is empty")
+    if "TLSv1.3" not in versions and tls.get("tls13_ciphersuites"):
+        errors.append("tls.tls13_ciphersuites is set but tls.versions has no TLSv1.3")
+    if any(v != "TLSv1.3" for v in versions) and not tls.get("tls12_ciphers"):
+        errors.append("tls.versions has TLS 1.2 or older but tls.tls12_ciphers is empty")
+    for key in ("mutual_auth", "revocation"):
+        if not isinstance(tls.get(key, False), bool):
+            errors.append(f"tls.{key} must be a boolean")
+    if tls.get("revocation") and not tls.get("mutual_auth"):
+        errors.append("tls.revocation needs tls.mutual_auth: a fleet CA whose CRL the endpoints check")
+    cert = tls.get("certificate")
+    if not isinstance(cert, dict):
+        errors.append("tls.certificate must be a mapping")
+        return
+    if cert.get("key_type") not in ("EC", "RSA"):
+        errors.append("tls.certificate.key_type must be EC or RSA")
+    if cert.get("key_type") == "EC" and cert.get("curve") not in _vocabulary.CERT_CURVES:
+        errors.append(
+            f"tls.certificate.curve must be one of {', '.join(_vocabulary.CERT_CURVES)} for EC keys"
+        )
+    if cert.get("signature_hash") not in _vocabulary.DIGESTS:
+        errors.append(f"tls.certificate.signature_hash must be {', '.join(_vocabulary.DIGESTS)}")
 
 
 def validate(profile) -> list:
@@ -40,31 +79,8 @@ def validate(profile) -> list:
     tls = profile.get("tls")
     if not isinstance(tls, dict):
         errors.append("tls must be a mapping")
-        tls = {}
-    versions = tls.get("versions")
-    if not isinstance(versions, list) or not versions or any(v not in TLS_VERSIONS for v in versions):
-        errors.append(f"tls.versions must be a non-empty list of {', '.join(TLS_VERSIONS)}")
-        versions = []
-    _list_of_tokens(tls.get("tls12_ciphers"), "tls.tls12_ciphers", errors, allow_empty=True)
-    _list_of_tokens(tls.get("tls13_ciphersuites"), "tls.tls13_ciphersuites", errors, allow_empty=True)
-    _list_of_tokens(tls.get("groups"), "tls.groups", errors)
-    _list_of_tokens(tls.get("signature_algorithms"), "tls.signature_algorithms", errors)
-    if "TLSv1.3" in versions and not tls.get("tls13_ciphersuites"):
-        errors.append("tls.versions has TLSv1.3 but tls.tls13_ciphersuites is empty")
-    if any(v != "TLSv1.3" for v in versions) and not tls.get("tls12_ciphers"):
-        errors.append("tls.versions has TLS 1.2 or older but tls.tls12_ciphers is empty")
-    cert = tls.get("certificate")
-    if not isinstance(cert, dict):
-        errors.append("tls.certificate must be a mapping")
     else:
-        if cert.get("key_type") not in ("EC", "RSA"):
-            errors.append("tls.certificate.key_type must be EC or RSA")
-        if cert.get("key_type") == "EC" and not isinstance(cert.get("curve"), str):
-            errors.append("tls.certificate.curve is required for EC keys")
-        if cert.get("signature_hash") not in ("sha256", "sha384", "sha512"):
-            errors.append("tls.certificate.signature_hash must be sha256, sha384 or sha512")
-    if not isinstance(tls.get("mutual_auth", False), bool):
-        errors.append("tls.mutual_auth must be a boolean")
+        _tls_errors(tls, errors)
     sip = profile.get("sip")
     if not isinstance(sip, dict) or not isinstance(sip.get("plaintext_transports_allowed"), bool):
         errors.append("sip.plaintext_transports_allowed must be a boolean")
@@ -72,10 +88,29 @@ def validate(profile) -> list:
     if not isinstance(srtp, dict) or not isinstance(srtp.get("mandatory"), bool):
         errors.append("srtp.mandatory must be a boolean")
     else:
-        _list_of_tokens(srtp.get("suites"), "srtp.suites", errors)
+        _names(srtp.get("suites"), "srtp.suites", errors, _vocabulary.normalize_srtp_suite)
+    media = profile.get("media", {})
+    if not isinstance(media, dict):
+        errors.append("media must be a mapping")
+    elif "codecs" in media:
+        _names(media.get("codecs"), "media.codecs", errors)
     if not errors:
         errors += _control_errors(profile)
     return errors
+
+
+def normalize(profile) -> dict:
+    """A valid profile with every TLS name in the one spelling policy, probes and checks use."""
+    data = dict(profile)
+    tls = dict(data["tls"])
+    for key, normalize_name in _vocabulary.NORMALIZERS.items():
+        tls[key] = [normalize_name(item) for item in tls.get(key) or []]
+    tls["versions"] = sorted(tls["versions"], key=TLS_VERSIONS.index)
+    tls.setdefault("mutual_auth", False)
+    tls.setdefault("revocation", False)
+    data["tls"] = tls
+    data.setdefault("media", {})
+    return data
 
 
 def _control_errors(profile):
@@ -140,4 +175,4 @@ def load(name_or_path: str, search_dirs, loader) -> dict:
     problems = validate(data)
     if problems:
         raise ProfileError(f"profile {path} is invalid: " + "; ".join(problems))
-    return data
+    return normalize(data)

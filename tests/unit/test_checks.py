@@ -121,7 +121,7 @@ def test_fleet_settings_add_the_trust_checks(profile, facts):
         (
             lambda f: f["certificate"].update(signature_algorithm="ecdsa-with-SHA256"),
             "tls.certificate",
-            "signature ecdsa-with-SHA256 is weaker than sha384",
+            "signature digest sha256 (ecdsa-with-SHA256) is weaker than the profile requires (sha384)",
         ),
         (
             lambda f: f["certificate"].update(expired=True),

@@ -50,7 +50,19 @@ def test_policy_spans_versions_in_protocol_order(fips):
         (lambda p: p["tls"].update(versions=["TLSv1.3"]), "tls13_ciphersuites is empty"),
         (lambda p: p["tls"].update(tls12_ciphers=[]), "tls12_ciphers is empty"),
         (lambda p: p["tls"]["certificate"].update(signature_hash="md5"), "signature_hash"),
-        (lambda p: p["tls"]["certificate"].pop("curve"), "curve is required"),
+        (lambda p: p["tls"]["certificate"].pop("curve"), "curve must be one of"),
+        (
+            lambda p: p["tls"].update(groups=["P-999"]),
+            "tls.groups has 'P-999', which OpenSSL and the probes do not",
+        ),
+        (lambda p: p["tls"].update(groups=["P-384", "secp384r1"]), "tls.groups names the same thing twice"),
+        (lambda p: p["tls"].update(tls12_ciphers=["ECDHE-ECDSA-AES256-GCM-SHA999"]), "tls.tls12_ciphers has"),
+        (lambda p: p["tls"].update(tls13_ciphersuites=["TLS_AES_256_GCM_SHA384"]), "has no TLSv1.3"),
+        (lambda p: p["tls"].update(signature_algorithms=["ECDSA+SHA3"]), "tls.signature_algorithms has"),
+        (lambda p: p["srtp"].update(suites=["AES_256_CM_HMAC_SHA1_80"]), "srtp.suites has"),
+        (lambda p: p["tls"].update(revocation=True), "tls.revocation needs tls.mutual_auth"),
+        (lambda p: p["tls"].update(mutual_auth="yes"), "tls.mutual_auth must be a boolean"),
+        (lambda p: p.update(media={"codecs": "PCMU"}), "media.codecs must be a"),
         (lambda p: p["srtp"].update(mandatory="yes"), "srtp.mandatory"),
         (lambda p: p["sip"].pop("plaintext_transports_allowed"), "plaintext_transports_allowed"),
         (lambda p: p.update(controls={"tls.cipher": "FIPS 197"}), "controls"),
@@ -108,3 +120,18 @@ def test_lookup_returns_the_profile_or_its_problems(tmp_path):
     assert len(problems) == 1 and "is invalid: tls.versions must be" in problems[0]
     with pytest.raises(AnsibleLookupError, match="not found"):
         lookup.run(["no-such-profile"], variables={})
+
+
+def test_names_are_normalised_once(fips):
+    raw = copy.deepcopy(fips)
+    raw["tls"].update(
+        versions=["TLSv1.3", "TLSv1.2"],
+        tls13_ciphersuites=["TLS_AES_256_GCM_SHA384"],
+        groups=["secp384r1"],
+        signature_algorithms=["ecdsa_secp384r1_sha384"],
+    )
+    assert _profile.validate(raw) == []
+    tls = _profile.normalize(raw)["tls"]
+    assert tls["versions"] == ["TLSv1.2", "TLSv1.3"]
+    assert tls["groups"] == ["P-384"] and tls["signature_algorithms"] == ["ECDSA+SHA384"]
+    assert tls["revocation"] is False
