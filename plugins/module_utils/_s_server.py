@@ -25,6 +25,8 @@ _CIPHER = re.compile(r"^CIPHER is (\S+)", re.M)
 _START = re.compile(r"^[A-Z]+ sips?:\S+ SIP/2\.0\s*$", re.M)
 _KEY = re.compile(r"(inline:)[A-Za-z0-9+/=]+")
 _GROUPS = {"x25519": "X25519", "x448": "X448"}
+# "...:sslv3 alert certificate revoked:../ssl/record/rec_layer_s3.c:1602:SSL alert number 44"
+_ALERT = re.compile(r"(?:sslv3|tlsv1[0-9.]*) alert (?P<v>[a-z][a-z ]+?)(?::|\s*$)", re.M)
 
 
 def _group(name):
@@ -43,6 +45,11 @@ def redact(text):
     return _KEY.sub(r"\1<key>", text)
 
 
+def ended(text):
+    """Whether s_server's single connection is over (refused or closed): stop waiting."""
+    return "\nERROR\n" in f"\n{text}" or "CONNECTION CLOSED" in text
+
+
 def parse(text):
     text = text if isinstance(text, str) else ""
     tls = {v: [] for v in set(_LIST_LINES.values())}
@@ -55,10 +62,23 @@ def parse(text):
     m = _CIPHER.search(text)
     if m:
         tls["cipher"] = m.group(1)
-    facts = {"handshake": tls["cipher"] is not None, "tls": tls, "invite": None, "sdp": None, "error": None}
+    alert = _ALERT.search(text)
+    facts = {
+        "handshake": tls["cipher"] is not None,
+        "tls": tls,
+        "invite": None,
+        "sdp": None,
+        "alert": alert.group("v") if alert else None,
+        "error": None,
+    }
     m = _START.search(text)
     if not m:
-        facts["error"] = "no SIP request received" if facts["handshake"] else "no TLS handshake with the UA"
+        if facts["alert"] and not facts["handshake"]:
+            facts["error"] = f"the UA refused the TLS handshake (alert {facts['alert']})"
+        else:
+            facts["error"] = (
+                "no SIP request received" if facts["handshake"] else "no TLS handshake with the UA"
+            )
         return facts
     raw = text[m.start() :].replace("\r\n", "\n").replace("\n", "\r\n")
     try:

@@ -52,7 +52,13 @@ EXAMPLES = r"""
 
 RETURN = r"""
 outcome:
-  description: C(captured) or C(error).
+  description: >-
+    C(captured) (the INVITE arrived over TLS), C(refused) (the UA refused the TLS handshake with
+    an alert, for instance when O(certificate) is revoked) or C(error).
+  returned: always
+  type: str
+alert:
+  description: TLS alert the UA sent, if any.
   returned: always
   type: str
 tls:
@@ -155,7 +161,11 @@ def main():
             ctrl.settimeout(0.2)
             buffer = b""
             deadline = time.monotonic() + p["timeout"]
-            while time.monotonic() < deadline and not invite_complete(reader.text):
+            while (
+                time.monotonic() < deadline
+                and not invite_complete(reader.text)
+                and not _s_server.ended(reader.text)
+            ):
                 try:
                     chunk = ctrl.recv(65535)
                     if chunk:
@@ -181,9 +191,16 @@ def main():
         reader.join(timeout=2)
     facts = _s_server.parse(reader.text)
     error = error or facts["error"]
+    if facts["invite"] and not error:
+        outcome = "captured"
+    elif facts["alert"] and not facts["handshake"]:
+        outcome = "refused"
+    else:
+        outcome = "error"
     module.exit_json(
         changed=False,
-        outcome="captured" if facts["invite"] and not error else "error",
+        outcome=outcome,
+        alert=facts["alert"],
         tls=facts["tls"],
         invite=facts["invite"],
         sdp=facts["sdp"],

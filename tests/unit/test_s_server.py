@@ -67,3 +67,12 @@ def test_netstrings_round_trip_and_partial():
 def test_netstring_garbage(bad):
     with pytest.raises(_ctrl.NetstringError):
         _ctrl.decode(bad)
+
+
+def test_ua_refusing_a_revoked_server():
+    text = (Path(__file__).parent / "fixtures" / "s_server" / "refused_revoked_server.txt").read_text()
+    facts = _s_server.parse(text)
+    assert facts["alert"] == "certificate revoked" and not facts["handshake"]
+    assert facts["error"] == "the UA refused the TLS handshake (alert certificate revoked)"
+    assert _s_server.ended(text)
+    assert not _s_server.ended(text[: text.index("ERROR")])
