@@ -39,8 +39,10 @@ def sdes_call_offers(profile):
     return _checks.call_offers(profile)
 
 
-def host_report(checks, host, profile, reason=None):
-    return _checks.host_report(host, profile, checks, reason)
+def host_report(checks, host, profile, reason=None, deployed_profile=None):
+    """One endpoint's report; with the profile it was deployed under, and when that differs from
+    the audited one, a ``gap`` section: what it lacks for the audited profile."""
+    return _checks.host_report(host, profile, checks, reason, deployed_profile)
 
 
 def unmeasured_report(host, profile, reason, settings=None):

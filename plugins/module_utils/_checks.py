@@ -17,6 +17,7 @@ from ansible_collections.voipsec.baresip.plugins.module_utils import (  # noqa: 
     _checks_sip,
     _checks_srtp,
     _checks_tls,
+    _checks_tls_revocation,
     _checks_uac,
 )
 from ansible_collections.voipsec.baresip.plugins.module_utils._registry import (
@@ -122,7 +123,20 @@ def unmeasured(profile, reason, settings=None):
     ]
 
 
-def host_report(host, profile, checks, reason=None):
+def gap(checks, deployed, audited):
+    """What an endpoint deployed under profile ``deployed`` lacks for profile ``audited``."""
+    return {
+        "deployed_profile": deployed,
+        "audited_profile": audited,
+        "lacks": [
+            {"id": c["id"], "title": c["title"], "expected": c["expected"], "observed": c["observed"]}
+            for c in checks
+            if c["status"] != "pass"
+        ],
+    }
+
+
+def host_report(host, profile, checks, reason=None, deployed_profile=None):
     counts = {s: sum(1 for c in checks if c["status"] == s) for s in STATUSES}
     report = {
         "host": host,
@@ -136,4 +150,6 @@ def host_report(host, profile, checks, reason=None):
     }
     if reason:
         report["unmeasured"] = reason
+    if deployed_profile and deployed_profile != profile["name"]:
+        report["gap"] = gap(checks, deployed_profile, profile["name"])
     return report

@@ -107,3 +107,33 @@ def offer(ctx):
     if problems:
         observed += "; " + "; ".join(problems)
     return Verdict("fail" if problems else "pass", expected, observed)
+
+
+@check(
+    "media.codecs",
+    "The UA offers only the profile's voice codecs",
+    needs=["receiver"],
+    reads=["media.codecs"],
+    passes_when=_RECEIVER
+    + """ whose SDP lists only the profile's voice codecs (telephone-event for DTMF
+        aside).""",
+    applies=lambda profile, settings: bool((profile.get("media") or {}).get("codecs")),
+)
+def codecs(ctx):
+    allowed = list(ctx.profile["media"]["codecs"])
+    expected = "only " + join(allowed)
+    missing = _captured(ctx)
+    if missing:
+        return Verdict("error", expected, missing, ctx.facts["receiver"].get("evidence"))
+    offered = [
+        c
+        for c in (ctx.facts["receiver"].get("sdp") or {}).get("codecs") or []
+        if not c.startswith("telephone-event/")
+    ]
+    extra = [c for c in offered if c not in allowed]
+    observed = "offered " + join(offered)
+    if extra:
+        return Verdict("fail", expected, observed + "; not in profile: " + join(extra))
+    if not offered:
+        return Verdict("error", expected, "no codec seen in the UA's offer")
+    return Verdict("pass", expected, observed)

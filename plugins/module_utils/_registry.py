@@ -19,9 +19,10 @@ STATUSES = ("pass", "fail", "error", "skip")
 FACTS = {
     "endpoint": "baresip_info on the endpoint: service, log of the running invocation, sockets, key files",
     "tls": "tls_probe from the auditor: the profile's offer and the sweep",
-    "client_auth": "tls_probe from the auditor without and with a foreign client certificate",
+    "client_auth": "tls_probe from the auditor without, with a foreign and with a revoked client certificate",
     "certificate": "the certificate the UA served in the profile handshake, read by x509_certificate_info",
     "receiver": "sip_receiver_probe: the UA dials an s_server on the endpoint",
+    "revoked_server": "sip_receiver_probe serving the endpoint's revoked canary certificate: the UA dials it",
     "plaintext": "sip_plaintext_probe from the auditor: SIP OPTIONS over UDP and TCP",
     "control": "port_probe from the auditor to the ctrl_tcp port",
     "calls": "sip_call_probe from the auditor: SDES calls",

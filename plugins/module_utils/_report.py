@@ -169,6 +169,17 @@ def page(reports, generated_at, title="baresip compliance audit"):
         )
         if rep.get("unmeasured"):
             out.append(f"<p><b>Not audited:</b> {e(rep['unmeasured'])}</p>")
+        if rep.get("gap"):
+            g = rep["gap"]
+            out.append(
+                f"<p><b>Gap:</b> deployed under <code>{e(g['deployed_profile'])}</code>, audited against "
+                f"<code>{e(g['audited_profile'])}</code>; it lacks {len(g['lacks'])} requirement(s):</p><ul>"
+            )
+            out += [
+                f"<li><code>{e(x['id'])}</code> {e(x['expected'])} &mdash; {e(x['observed'])}</li>"
+                for x in g["lacks"]
+            ]
+            out.append("</ul>")
         out.append(
             "<table><tr><th>Status</th><th>Check</th><th>Controls</th><th>Expected</th><th>Observed</th></tr>"
         )

@@ -104,6 +104,7 @@ def parse(text):
                 "media_proto": audio["proto"] if audio else None,
                 "crypto": audio["crypto"] if audio else [],
                 "invalid_crypto": audio["invalid_crypto"] if audio else 0,
+                "codecs": _sdp.codecs(audio) if audio else [],
             }
         except _sdp.SdpError as exc:
             facts["error"] = f"INVITE body is not SDP: {exc}"

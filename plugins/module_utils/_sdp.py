@@ -77,6 +77,29 @@ def crypto_key(value):
         return None
 
 
+# RFC 3551 static payload types that need no a=rtpmap line
+_STATIC_PT = {
+    "0": "PCMU/8000",
+    "3": "GSM/8000",
+    "4": "G723/8000",
+    "8": "PCMA/8000",
+    "9": "G722/8000",
+    "18": "G729/8000",
+}
+
+
+def codecs(media):
+    """``ENCODING/CLOCK`` of each format of a parsed media description, in m= line order."""
+    rtpmap = {}
+    for attr in media.get("attributes") or []:
+        if attr.startswith("rtpmap:"):
+            pt, _, enc = attr[len("rtpmap:") :].partition(" ")
+            parts = enc.strip().split("/")
+            if len(parts) >= 2:
+                rtpmap[pt.strip()] = f"{parts[0]}/{parts[1]}"
+    return [rtpmap.get(pt) or _STATIC_PT.get(pt) or f"payload type {pt}" for pt in media.get("formats") or []]
+
+
 def parse(text):
     """Session and media descriptions; raises SdpError when there is no ``v=0``."""
     if isinstance(text, bytes):

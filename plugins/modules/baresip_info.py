@@ -65,7 +65,7 @@ EXAMPLES = r"""
 RETURN = r"""
 service:
   description: >-
-    Selected unit properties (Id, ActiveState, SubState, MainPID, User, Environment, NRestarts,
+    Selected unit properties (Id, Description, ActiveState, SubState, MainPID, User, Environment, NRestarts,
     InvocationID, ExecMainStartTimestamp, ExecMainStartTimestampMonotonic, ControlGroup).
   returned: always
   type: dict
@@ -134,6 +134,7 @@ from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_st
 
 _PROPS = [
     "Id",
+    "Description",
     "ActiveState",
     "SubState",
     "MainPID",

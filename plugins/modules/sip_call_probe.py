@@ -53,7 +53,9 @@ options:
         elements: str
         default: []
   tls_ciphers:
-    description: OpenSSL cipher list of the probe's TLS client.
+    description:
+      - OpenSSL cipher list (TLS 1.2 and older) of the probe's TLS client; empty leaves OpenSSL's
+        default. TLS 1.3 suites are OpenSSL's defaults (Python's ssl module cannot restrict them).
     type: str
     default: ECDHE-ECDSA-AES256-GCM-SHA384
   client_cert:
@@ -182,7 +184,8 @@ class Connection:
             ctx.verify_mode = ssl.CERT_REQUIRED
         else:
             ctx.verify_mode = ssl.CERT_NONE
-        ctx.set_ciphers(params["tls_ciphers"])
+        if params["tls_ciphers"]:
+            ctx.set_ciphers(params["tls_ciphers"])
         if params.get("client_cert"):
             ctx.load_cert_chain(params["client_cert"], params.get("client_key"))
         raw = socket.create_connection((params["host"], params["port"]), timeout=params["timeout"])

@@ -329,3 +329,18 @@ def test_reports_show_an_unmeasured_endpoint(profile, facts):
     page = _report.page([good, gone], "now")
     assert "Not audited:</b> endpoint unreachable: no route" in page
     assert "passes only when" in page
+
+
+def test_gap_of_a_fips_endpoint_audited_as_niap(facts):
+    niap = _profile.load("niap-vvoip-2", [str(ROOT / "profiles")], yaml.safe_load)
+    checks = evaluate(niap, facts, dict(SETTINGS, client_auth=True))
+    rep = _checks.host_report("ua1", niap, checks, None, "fips140-2-sdes")
+    lacks = {x["id"]: x["observed"] for x in rep["gap"]["lacks"]}
+    assert rep["gap"]["deployed_profile"] == "fips140-2-sdes" and rep["gap"]["audited_profile"] == "niap-vvoip-2"
+    assert "refused although required: TLSv1.3" in lacks["tls.version"]
+    assert "answered RTP/SAVP AES_CM_128_HMAC_SHA1_80" in lacks["srtp.suite"]
+    assert "suite AES_CM_128_HMAC_SHA1_80 not in profile" in lacks["srtp.offer"]
+    assert {"tls.revocation_server", "tls.revocation_client"} <= set(lacks)
+    assert "tls.handshake" not in lacks and "host.secrets" not in lacks
+    same = _checks.host_report("ua1", niap, checks, None, "niap-vvoip-2")
+    assert "gap" not in same

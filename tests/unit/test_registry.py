@@ -44,6 +44,8 @@ def test_shipped_profiles_map_every_applicable_check_to_controls(path):
 def test_profile_reads_only_keys_it_has(path):
     profile = load(path)
     for c in _checks.REGISTRY:
+        if not c.applies_to(profile):
+            continue
         for key in c.reads:
             node = profile
             for part in key.split("."):

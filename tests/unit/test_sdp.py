@@ -95,3 +95,14 @@ def test_truncated_answer_keeps_what_arrived():
     sdp = _sdp.parse(BARESIP_ANSWER[: BARESIP_ANSWER.index("a=crypto") + 20])
     audio = sdp["media"][0]
     assert audio["crypto"] == [] and audio["invalid_crypto"] == 1
+
+
+def test_codecs_from_rtpmap_and_static_payload_types():
+    sdp = _sdp.parse(
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+        "m=audio 5000 RTP/SAVP 0 8 101 96\r\n"
+        "a=rtpmap:101 telephone-event/8000\r\na=rtpmap:96 opus/48000/2\r\n"
+    )
+    assert _sdp.codecs(sdp["media"][0]) == ["PCMU/8000", "PCMA/8000", "telephone-event/8000", "opus/48000"]
+    assert _sdp.codecs({"formats": ["77"], "attributes": ["rtpmap:77"]}) == ["payload type 77"]
+    assert _sdp.codecs({}) == []
