@@ -336,7 +336,8 @@ def test_gap_of_a_fips_endpoint_audited_as_niap(facts):
     checks = evaluate(niap, facts, dict(SETTINGS, client_auth=True))
     rep = _checks.host_report("ua1", niap, checks, None, "fips140-2-sdes")
     lacks = {x["id"]: x["observed"] for x in rep["gap"]["lacks"]}
-    assert rep["gap"]["deployed_profile"] == "fips140-2-sdes" and rep["gap"]["audited_profile"] == "niap-vvoip-2"
+    assert rep["gap"]["deployed_profile"] == "fips140-2-sdes"
+    assert rep["gap"]["audited_profile"] == "niap-vvoip-2"
     assert "refused although required: TLSv1.3" in lacks["tls.version"]
     assert "answered RTP/SAVP AES_CM_128_HMAC_SHA1_80" in lacks["srtp.suite"]
     assert "suite AES_CM_128_HMAC_SHA1_80 not in profile" in lacks["srtp.offer"]
