@@ -42,12 +42,49 @@ def checks_section():
         )
     lines += ["", "Facts and the probes that produce them:", "", "| fact | produced by |", "|---|---|"]
     lines += [f"| {name} | {_cell(text)} |" for name, text in FACTS.items()]
-    for path in sorted((ROOT / "profiles").glob("*.yml")):
-        profile = _profile.load(str(path), [], yaml.safe_load)
+    for profile in _profiles():
         lines += ["", f"Controls of `{profile['name']}`:", "", "| check | controls |", "|---|---|"]
         for c in _checks.REGISTRY:
             if c.applies_to(profile):
                 lines.append(f"| `{c.id}` | {_cell(', '.join(profile['controls'][c.id]))} |")
+    return "\n".join(lines)
+
+
+def _profiles():
+    return [_profile.load(str(p), [], yaml.safe_load) for p in sorted((ROOT / "profiles").glob("*.yml"))]
+
+
+def profiles_section():
+    profiles = _profiles()
+    rows = [
+        ("TLS versions", lambda p: ", ".join(p["tls"]["versions"])),
+        ("TLS 1.2 ciphers", lambda p: ", ".join(p["tls"]["tls12_ciphers"]) or "none"),
+        ("TLS 1.3 ciphersuites", lambda p: ", ".join(p["tls"]["tls13_ciphersuites"]) or "none"),
+        ("key exchange groups", lambda p: ", ".join(p["tls"]["groups"])),
+        ("handshake signatures", lambda p: ", ".join(p["tls"]["signature_algorithms"])),
+        (
+            "certificate",
+            lambda p: "{key_type} {curve}, signed with {signature_hash} or stronger".format(
+                **p["tls"]["certificate"]
+            ),
+        ),
+        ("mutual TLS", lambda p: "required" if p["tls"]["mutual_auth"] else "no"),
+        ("revocation (CRL, both ways)", lambda p: "required" if p["tls"]["revocation"] else "no"),
+        ("plaintext SIP", lambda p: "allowed" if p["sip"]["plaintext_transports_allowed"] else "refused"),
+        (
+            "SRTP",
+            lambda p: (
+                ("mandatory, " if p["srtp"]["mandatory"] else "optional, ") + " > ".join(p["srtp"]["suites"])
+            ),
+        ),
+        ("voice codecs", lambda p: ", ".join(p["media"].get("codecs") or []) or "any"),
+        ("checks", lambda p: str(len([c for c in _checks.REGISTRY if c.applies_to(p, {})]))),
+    ]
+    lines = [
+        "| | " + " | ".join(f"`{p['name']}`" for p in profiles) + " |",
+        "|---" * (len(profiles) + 1) + "|",
+    ]
+    lines += [f"| {label} | " + " | ".join(_cell(get(p)) for p in profiles) + " |" for label, get in rows]
     return "\n".join(lines)
 
 
@@ -64,6 +101,7 @@ def errors_section():
 SECTIONS = {
     "docs/audit.md": {"checks": checks_section},
     "docs/errors.md": {"errors": errors_section},
+    "docs/endpoint.md": {"profiles": profiles_section},
 }
 
 
