@@ -15,7 +15,7 @@ VENV       := $(ROOT)/.venv
 CACHE      := $(ROOT)/.cache
 BIN        := $(VENV)/bin
 PYTHON     ?= python3
-SCENARIOS  ?= default noncompliant fleet
+SCENARIOS  ?= default niap noncompliant fleet
 MOLECULE_DISTRO ?= bookworm
 
 export PATH := $(BIN):$(PATH)

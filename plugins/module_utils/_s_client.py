@@ -91,6 +91,25 @@ def _temp_key(body):
     return result
 
 
+_TICKET = "Post-Handshake New Session Ticket arrived"
+
+
+def settled(text):
+    """Whether s_client's output shows the server's final word on the handshake.
+
+    TLS 1.2: the handshake result itself. TLS 1.3: the server checks a client certificate after
+    the client's Finished, so a refusal (an alert) or an acceptance (a session ticket) arrives
+    after ``Cipher is``; until one of them, or the connection's end, shows, it is not settled.
+    """
+    m = _CIPHER_IS.search(text or "")
+    if not m:
+        return bool(_ALERT_NUM.search(text or ""))
+    if m.group("proto") != "TLSv1.3":
+        return True
+    after = text[m.end() :]
+    return _TICKET in after or bool(_ALERT_NUM.search(after)) or "closed" in after or "errno=" in after
+
+
 def openssl_time(value):
     """``Nov 28 20:55:50 2026 GMT`` -> ``2026-11-28T20:55:50Z``; None when it is not that shape."""
     try:

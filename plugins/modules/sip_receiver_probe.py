@@ -92,26 +92,11 @@ evidence:
 
 import socket
 import subprocess
-import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _ctrl, _s_server
-
-
-class Reader(threading.Thread):
-    def __init__(self, stream):
-        super().__init__(daemon=True)
-        self.stream = stream
-        self.chunks = []
-
-    def run(self):
-        for line in iter(self.stream.readline, ""):
-            self.chunks.append(line)
-
-    @property
-    def text(self):
-        return "".join(self.chunks)
+from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Reader
 
 
 def invite_complete(text):

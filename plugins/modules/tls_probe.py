@@ -90,6 +90,13 @@ options:
     description: Seconds one handshake may take before it counts as an error.
     type: int
     default: 10
+  settle:
+    description:
+      - Seconds to wait after a TLS 1.3 handshake for the server's verdict on the client -
+        a session ticket (accepted) or an alert (refused, for instance a revoked or missing client
+        certificate). An offer is only counted as accepted when that wait is over.
+    type: float
+    default: 2
   openssl_path:
     description: The openssl binary.
     type: str
@@ -232,30 +239,21 @@ sweep:
       elements: str
 """
 
+import contextlib
+import subprocess
+import time
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client, _tls_sweep
+from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Reader
 
 _VERSION_FLAGS = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
-
-
-# "Q" on its stdin makes s_client close the connection once the handshake is done. It comes
-# through a pipe from printf: a server that refuses at once ends s_client before it reads its
-# stdin, and a write from this process would then fail with EPIPE.
-_WITH_Q_ON_STDIN = ["sh", "-c", 'printf Q | "$@"', "sh"]
 
 
 def build_command(params, offer):
     host = params["host"]
     target = f"[{host}]:{params['port']}" if ":" in host else f"{host}:{params['port']}"
-    argv = [
-        "timeout",
-        str(params["timeout"]),
-        *_WITH_Q_ON_STDIN,
-        params["openssl_path"],
-        "s_client",
-        "-connect",
-        target,
-    ]
+    argv = [params["openssl_path"], "s_client", "-connect", target]
     if params.get("servername"):
         argv += ["-servername", params["servername"]]
     else:
@@ -279,12 +277,47 @@ def build_command(params, offer):
     return argv
 
 
+def run_s_client(argv, timeout, settle):
+    """Run s_client until the handshake is settled (see _s_client.settled), then send "Q".
+
+    In TLS 1.3 a server refuses a client certificate after the handshake; sending "Q" right
+    away would end s_client before the refusal arrives and count it as accepted. ``settle``
+    bounds the wait for the server's word after the handshake. Returns (timed_out, text).
+    """
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    reader = Reader(proc.stdout)
+    reader.start()
+    deadline = time.monotonic() + timeout
+    handshake_at = None
+    while proc.poll() is None and time.monotonic() < deadline:
+        text = reader.text
+        if _s_client.settled(text):
+            break
+        if handshake_at is None and "Cipher is" in text:
+            handshake_at = time.monotonic()
+        if handshake_at is not None and time.monotonic() - handshake_at > settle:
+            break
+        time.sleep(0.01)
+    timed_out = proc.poll() is None and time.monotonic() >= deadline
+    with contextlib.suppress(OSError):
+        proc.stdin.write("Q\n")
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    reader.join(timeout=2)
+    return timed_out, reader.text
+
+
 def probe(module, offer):
     argv = build_command(module.params, offer)
-    rc, out, err = module.run_command(argv)
-    text = f"{out}\n{err}"
+    timed_out, text = run_s_client(argv, module.params["timeout"], module.params["settle"])
     facts = _s_client.parse(text)
-    if rc == 124 and facts["outcome"] != "accepted":
+    if timed_out and facts["outcome"] != "accepted":
         facts.update(outcome="error", accepted=False, error=f"timed out after {module.params['timeout']}s")
     facts.update(
         name=offer["name"],
@@ -320,6 +353,7 @@ def argument_spec():
             ),
         ),
         timeout=dict(type="int", default=10),
+        settle=dict(type="float", default=2),
         openssl_path=dict(type="str", default="openssl"),
     )
 

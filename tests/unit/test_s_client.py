@@ -187,3 +187,27 @@ def test_truncated_certificate_gives_no_fingerprint():
 def test_openssl_time():
     assert _s_client.openssl_time("Nov  8 20:55:50 2026 GMT") == "2026-11-08T20:55:50Z"
     assert _s_client.openssl_time("garbage") is None and _s_client.openssl_time(None) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome", "alert"),
+    [
+        ("accepted_tls13_fleet_certificate", "accepted", None),
+        ("refused_tls13_revoked_client_cert", "refused", "certificate revoked"),
+        ("refused_tls13_client_cert_missing", "refused", "certificate required"),
+    ],
+)
+def test_tls13_client_certificate_verdicts_after_the_handshake(name, outcome, alert):
+    text = recorded(name)
+    facts = _s_client.parse(text)
+    assert facts["outcome"] == outcome and facts["alert"] == alert
+    assert _s_client.settled(text)
+    # cut right after the handshake line: the server's verdict has not arrived yet
+    cut = text[: text.index("\n", text.index("Cipher is")) + 1]
+    assert not _s_client.settled(cut)
+
+
+def test_tls12_is_settled_by_the_handshake_result():
+    assert _s_client.settled(recorded("accepted_fips"))
+    assert _s_client.settled(recorded("refused_tls13"))
+    assert not _s_client.settled("CONNECTED(00000003)\n")

@@ -1,3 +1,7 @@
+import sys
+import time
+
+from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client
 from ansible_collections.voipsec.baresip.plugins.modules import tls_probe
 
 BASE = {"host": "192.0.2.5", "port": 5061, "timeout": 10, "openssl_path": "openssl"}
@@ -22,7 +26,59 @@ def test_an_offer_with_its_own_certificate_overrides_the_module_one():
 def test_no_certificate_anywhere_sends_none():
     argv = tls_probe.build_command(dict(BASE), {"name": "anonymous"})
     assert "-cert" not in argv and "-key" not in argv
-    assert argv[:2] == ["timeout", "10"]
-    # s_client reads "Q" from a pipe, not from this process (a quick refusal would give EPIPE)
-    assert argv[2:6] == ["sh", "-c", 'printf Q | "$@"', "sh"]
-    assert argv[6:10] == ["openssl", "s_client", "-connect", "192.0.2.5:5061"]
+    assert argv[:4] == ["openssl", "s_client", "-connect", "192.0.2.5:5061"]
+
+
+def fake_s_client(script):
+    """An argv that prints like s_client, line by line with pauses, then reads its stdin."""
+    return [sys.executable, "-c", script]
+
+
+HANDSHAKE = (
+    "import sys, time; print('CONNECTED(00000003)'); "
+    "print('New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384', flush=True); "
+)
+
+
+def test_a_tls13_refusal_after_the_handshake_is_waited_for():
+    script = HANDSHAKE + (
+        "time.sleep(0.3); print('error:0A000414:SSL routines:ssl3_read_bytes:sslv3 alert certificate revoked:"
+        "../ssl/record/rec_layer_s3.c:1601:SSL alert number 44', flush=True); sys.stdin.read()"
+    )
+    started = time.monotonic()
+    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=5, settle=2)
+    facts = _s_client.parse(text)
+    assert not timed_out and facts["outcome"] == "refused" and facts["alert"] == "certificate revoked"
+    assert time.monotonic() - started < 2
+
+
+def test_a_session_ticket_settles_an_accepted_tls13_handshake_at_once():
+    script = (
+        HANDSHAKE
+        + "time.sleep(0.2); print('Post-Handshake New Session Ticket arrived:', flush=True); sys.stdin.read()"
+    )
+    started = time.monotonic()
+    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=5, settle=3)
+    assert not timed_out and _s_client.parse(text)["outcome"] == "accepted"
+    assert time.monotonic() - started < 2
+
+
+def test_without_a_verdict_the_wait_is_bounded_by_settle():
+    started = time.monotonic()
+    timed_out, text = tls_probe.run_s_client(
+        fake_s_client(HANDSHAKE + "sys.stdin.read()"), timeout=5, settle=0.5
+    )
+    assert not timed_out and _s_client.parse(text)["outcome"] == "accepted"
+    assert 0.5 <= time.monotonic() - started < 3
+
+
+def test_a_server_that_never_answers_times_out_as_error():
+    script = "import time; print('CONNECTED(00000003)', flush=True); time.sleep(30)"
+    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=1, settle=1)
+    assert timed_out and _s_client.parse(text)["outcome"] == "error"
+
+
+def test_a_quick_refusal_that_closes_stdin_is_no_crash():
+    script = "print('CONNECTED(00000003)'); print('SSL alert number 40')"
+    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=5, settle=1)
+    assert not timed_out and _s_client.parse(text)["outcome"] == "refused"
