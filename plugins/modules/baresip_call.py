@@ -18,7 +18,7 @@ description:
   - Reports the call's set-up time, its media encryption events (C(CALL_MENC), with the
     SRTP suite) and why it closed. Places or receives a real call, so it does not run in
     check mode.
-version_added: 0.2.0
+version_added: 0.1.0
 author: voipsec.baresip maintainers
 extends_documentation_fragment:
   - voipsec.baresip.ctrl

@@ -48,8 +48,19 @@ def test_docs_mirror_argument_spec(name):
     compare(documented_options(doc), mod.argument_spec(), name)
 
 
-def test_every_module_is_covered():
-    assert {"tls_probe", "sip_plaintext_probe", "sip_call_probe"} <= set(MODULES)
+GALAXY = yaml.safe_load((Path(__file__).resolve().parents[2] / "galaxy.yml").read_text())
+
+
+def _version(text):
+    return tuple(int(x) for x in str(text).split("."))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_version_added_is_released_with_the_collection(name):
+    doc = yaml.safe_load(load(name).DOCUMENTATION)
+    assert _version(doc["version_added"]) <= _version(GALAXY["version"]), (
+        f"{name}: version_added {doc['version_added']} is newer than galaxy.yml's {GALAXY['version']}"
+    )
 
 
 def _walk(node, where):
