@@ -133,3 +133,22 @@ def test_tls13_handshake_is_judged_against_the_tls13_suites(niap, facts):
     assert first["protocol"] == "TLSv1.3"
     first["cipher"] = "ECDHE-ECDSA-AES256-GCM-SHA384"  # a TLS 1.2 name under TLS 1.3 is no match
     assert by_id(niap, facts)["tls.handshake"]["status"] == "fail"
+
+
+def test_recorded_sp800_endpoint_passes_every_check():
+    """sp800-52r2 adds no code: recorded from an endpoint deployed and audited with it."""
+    sp800 = _profile.load("sp800-52r2", [str(ROOT / "profiles")], yaml.safe_load)
+    facts = json.loads(
+        (Path(__file__).parent / "fixtures" / "audit" / "compliant_sp800_ua1.json").read_text()
+    )
+    checks = {c["id"]: c for c in _checks.evaluate(sp800, facts, dict(SETTINGS, client_auth=False))}
+    assert len(checks) == 18 and {c["status"] for c in checks.values()} == {"pass"}
+    assert checks["srtp.offer"]["observed"].endswith(
+        "AEAD_AES_256_GCM, AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80"
+    )
+    assert checks["srtp.reject_other_suites"]["expected"] == "rejected with 488/606: AES_CM_128_HMAC_SHA1_32"
+    # the same endpoint is not a niap-vvoip-2 one: the gap names what it lacks
+    niap = _profile.load("niap-vvoip-2", [str(ROOT / "profiles")], yaml.safe_load)
+    rep = _checks.host_report("ua1", niap, _checks.evaluate(niap, facts, SETTINGS), None, "sp800-52r2")
+    lacks = {x["id"] for x in rep["gap"]["lacks"]}
+    assert {"tls.cipher", "tls.group", "tls.signature", "srtp.offer", "tls.client_auth"} <= lacks
