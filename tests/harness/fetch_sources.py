@@ -5,10 +5,13 @@ The release table is the build role's own data (roles/build/defaults/main.yml).
 Each tarball is taken from the first place that yields the expected sha256:
 
 1. the cache directory (already verified earlier),
-2. its upstream archive URL,
-3. Debian's source archive through apt (the identical ``.orig.tar.gz``), with a
+2. a shared directory of verified upstream archives, when there is one
+   (``--shared``, default ``$BARESIP_SHARED_SOURCES`` or ``../shared/sources``
+   beside the checkout),
+3. its upstream archive URL,
+4. Debian's source archive through apt (the identical ``.orig.tar.gz``), with a
    private apt configuration derived from this machine's configured sources so
-   nothing under /etc is changed.
+   nothing under /etc is changed (the 1.1.0 trio).
 
 A tarball whose digest does not match is never kept. Exit status is 0 when every
 tarball is present and verified, 1 otherwise.
@@ -67,6 +70,21 @@ def accept(candidate: Path, component: dict, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(candidate), dest)
     return dest
+
+
+def from_shared(component: dict, workdir: Path, shared: Path | None) -> Path:
+    """A copy of the file from the shared directory (its digest is checked by ``accept``)."""
+    if shared is None or not (shared / component["file"]).is_file():
+        raise FetchError(f"{component['file']}: not in the shared directory {shared}")
+    target = workdir / (component["file"] + ".part")
+    shutil.copyfile(shared / component["file"], target)
+    return target
+
+
+def shared_dir() -> Path | None:
+    env = os.environ.get("BARESIP_SHARED_SOURCES")
+    candidate = Path(env) if env else ROOT.parent / "shared" / "sources"
+    return candidate if candidate.is_dir() else None
 
 
 def from_url(component: dict, workdir: Path, retries: int, timeout: float) -> Path:
@@ -174,8 +192,9 @@ def fetch_all(
     dest: Path,
     retries: int = 3,
     timeout: float = 30,
-    sources: tuple[str, ...] = ("url", "apt"),
+    sources: tuple[str, ...] = ("shared", "url", "apt"),
     log=print,
+    shared: Path | None = None,
 ) -> bool:
     dest.mkdir(parents=True, exist_ok=True)
     apt = AptSource(dest / ".apt")
@@ -191,7 +210,9 @@ def fetch_all(
         errors = []
         for source in sources:
             try:
-                if source == "url":
+                if source == "shared":
+                    candidate = from_shared(component, dest, shared)
+                elif source == "url":
                     candidate = from_url(component, dest, retries, timeout)
                 else:
                     candidate = apt.fetch(component, dest)
@@ -208,19 +229,27 @@ def fetch_all(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--version", default="1.1.0", help="baresip release set")
+    parser.add_argument(
+        "--version", action="append", help="baresip release set (repeatable; default: every one in the table)"
+    )
+    parser.add_argument("--shared", type=Path, default=None, help="directory of verified archives")
     parser.add_argument(
         "--dest", type=Path, default=Path(os.environ.get("BARESIP_SOURCE_CACHE", ROOT / ".cache" / "sources"))
     )
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30)
     args = parser.parse_args(argv)
-    try:
-        components = load_components(args.version)
-    except FetchError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0 if fetch_all(components, args.dest, args.retries, args.timeout) else 1
+    versions = args.version or list(yaml.safe_load(DEFAULTS.read_text())["baresip_releases"])
+    shared = args.shared or shared_dir()
+    ok = True
+    for version in versions:
+        try:
+            components = load_components(version)
+        except FetchError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        ok = fetch_all(components, args.dest, args.retries, args.timeout, shared=shared) and ok
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

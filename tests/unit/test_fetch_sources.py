@@ -26,7 +26,9 @@ def test_release_table_is_the_roles_own_data():
 
 
 def test_unknown_release_names_known_ones():
-    with pytest.raises(fs.FetchError, match=r"9\.9\.9 is not in the release table \(known: 1\.1\.0\)"):
+    with pytest.raises(
+        fs.FetchError, match=r"9\.9\.9 is not in the release table \(known: 1\.1\.0, 4\.10\.0, 4\.9\.0\)"
+    ):
         fs.load_components("9.9.9")
 
 
@@ -122,3 +124,32 @@ def test_sha256_of_streams(tmp_path):
     data.write(b"a" * (1 << 17) + b"b")
     big.write_bytes(data.getvalue())
     assert fs.sha256_of(big) == hashlib.sha256(data.getvalue()).hexdigest()
+
+
+def test_shared_directory_is_a_verified_source(tmp_path):
+    comp = component(tmp_path, b"re 4 source")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / comp["file"]).write_bytes(b"re 4 source")
+    dest = tmp_path / "cache"
+    lines = []
+    assert fs.fetch_all(
+        [comp], dest, sources=("shared", "url"), shared=shared, log=lambda m, **k: lines.append(m)
+    )
+    assert lines == [f"{comp['file']}: from shared, sha256 ok"] and (dest / comp["file"]).exists()
+
+
+def test_a_tampered_shared_file_is_not_taken(tmp_path):
+    comp = component(tmp_path, b"re 4 source")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / comp["file"]).write_bytes(b"re 4 sourcE")
+    dest = tmp_path / "cache"
+    errors = []
+    assert not fs.fetch_all(
+        [comp], dest, sources=("shared",), shared=shared, log=lambda m, **k: errors.append(m)
+    )
+    assert "sha256 mismatch" in errors[-1] and not (dest / comp["file"]).exists()
+    assert not fs.fetch_all(
+        [comp], dest, sources=("shared",), shared=None, log=lambda m, **k: errors.append(m)
+    )
