@@ -15,13 +15,17 @@ VENV       := $(ROOT)/.venv
 CACHE      := $(ROOT)/.cache
 BIN        := $(VENV)/bin
 PYTHON     ?= python3
-SCENARIOS  ?= default niap noncompliant fleet
+# fleet's builder exports the 4.10.0 tree that niap and upgrade install
+SCENARIOS  ?= default fleet niap noncompliant upgrade
 MOLECULE_DISTRO ?= bookworm
 
 export PATH := $(BIN):$(PATH)
 export CONTAINERS_CONF ?= $(ROOT)/tests/harness/containers.conf
 export ANSIBLE_COLLECTIONS_PATH := $(CACHE)/collections
 export BARESIP_SOURCE_CACHE ?= $(CACHE)/sources
+# build-once artifacts shared by the scenarios (a builder compiles only when
+# no export of the same inputs is there)
+export BARESIP_ARTIFACT_CACHE ?= $(CACHE)/artifacts
 export MOLECULE_DISTRO
 export MOLECULE_IMAGE ?= localhost/voipsec-debian:$(MOLECULE_DISTRO)
 export ANSIBLE_FORCE_COLOR ?= 0

@@ -147,3 +147,22 @@ def parse_properties(text):
 
 def is_loopback(address):
     return address.startswith("127.") or address == "::1"
+
+
+def preflight_result(output, ss_text, sip_port, tls_port):
+    """What a candidate run showed: baresip's output and ``ss -Hlntu`` taken while it ran ->
+    {'ready', 'listening', 'tls_listening', 'plaintext_listening'} for its two SIP ports."""
+    text = _ANSI.sub("", output or "")
+    listening = [
+        {k: s[k] for k in ("proto", "address", "port")}
+        for s in parse_listeners(ss_text)
+        if s["port"] in (sip_port, tls_port)
+    ]
+    return {
+        "ready": "baresip is ready." in text,
+        "listening": listening,
+        "tls_listening": any(s["proto"] == "tcp" and s["port"] == tls_port for s in listening),
+        "plaintext_listening": [
+            f"{s['proto']} {s['address']}:{s['port']}" for s in listening if s["port"] == sip_port
+        ],
+    }

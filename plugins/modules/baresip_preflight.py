@@ -83,7 +83,7 @@ tls_listening:
   returned: always
   type: bool
 plaintext_listening:
-  description: Sockets on O(sip_port) (plaintext SIP), C(proto/port) each; empty when none.
+  description: Sockets on O(sip_port) (plaintext SIP), C(proto address:port) each; empty when none.
   returned: always
   type: list
   elements: str
@@ -117,16 +117,15 @@ def argument_spec():
     )
 
 
-def sockets_on(module, ports):
+def listeners(module):
     rc, out, _ = module.run_command(["ss", "-Hlntu"])
-    return [s for s in _baresip_state.parse_listeners(out if rc == 0 else "") if s["port"] in ports]
+    return out if rc == 0 else ""
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
-    ports = (p["sip_port"], p["tls_port"])
-    free = not sockets_on(module, ports)
+    before = _baresip_state.preflight_result("", listeners(module), p["sip_port"], p["tls_port"])
     env = ["env"] + ([f"OPENSSL_CONF={p['openssl_conf']}"] if p["openssl_conf"] else [])
     argv = ["runuser", "-u", p["user"], "--", *env, p["binary"], "-f", p["config_dir"]]
     proc = subprocess.Popen(
@@ -135,13 +134,13 @@ def main():
     reader = Reader(proc.stdout)
     reader.start()
     deadline = time.monotonic() + p["timeout"]
-    listening = []
+    ss_text = ""
     try:
         while proc.poll() is None and time.monotonic() < deadline and "baresip is ready." not in reader.text:
             time.sleep(0.05)
         if proc.poll() is None:
             time.sleep(0.3)
-            listening = sockets_on(module, ports)
+            ss_text = listeners(module)
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -151,16 +150,12 @@ def main():
                 proc.kill()
                 proc.wait()
         reader.join(timeout=2)
-    output = _ANSI.sub("", reader.text)
-    listening = [{k: s[k] for k in ("proto", "address", "port")} for s in listening]
+    result = _baresip_state.preflight_result(reader.text, ss_text, p["sip_port"], p["tls_port"])
     module.exit_json(
         changed=False,
-        ready="baresip is ready." in output,
-        output=output[-20000:],
-        listening=listening,
-        tls_listening=any(s["proto"] == "tcp" and s["port"] == p["tls_port"] for s in listening),
-        plaintext_listening=[f"{s['proto']}/{s['port']}" for s in listening if s["port"] == p["sip_port"]],
-        free_ports=free,
+        output=_ANSI.sub("", reader.text)[-20000:],
+        free_ports=not before["listening"],
+        **result,
     )
 
 

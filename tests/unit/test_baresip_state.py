@@ -119,3 +119,40 @@ def test_properties():
         "MainPID": "42",
         "Environment": "OPENSSL_CONF=/etc/baresip/openssl.cnf",
     }
+
+
+def test_preflight_tls_only_candidate():
+    r = st.preflight_result(
+        (FIX / "start-4.10.0.txt").read_text(), (FIX / "ss-4.10.0-tls-only.txt").read_text(), 5060, 5061
+    )
+    assert r["ready"] and r["tls_listening"] and r["plaintext_listening"] == []
+    assert r["listening"] == [{"proto": "tcp", "address": "10.89.0.30", "port": 5061}]
+
+
+def test_preflight_candidate_with_plaintext_udp():
+    r = st.preflight_result(
+        (FIX / "start-4.10.0-udp-and-tls.txt").read_text(),
+        (FIX / "ss-4.10.0-udp-and-tls.txt").read_text(),
+        25060,
+        25061,
+    )
+    # the running service's 5061 and the resolver's UDP sockets are not the candidate's
+    assert r["ready"] and r["tls_listening"]
+    assert r["plaintext_listening"] == ["udp 10.89.0.30:25060"]
+    assert {s["port"] for s in r["listening"]} == {25060, 25061}
+
+
+def test_preflight_candidate_that_opened_no_sip_listener():
+    # 4.x with only sip_listen on loopback: ready, but nothing on its ports
+    r = st.preflight_result(
+        (FIX / "start-4.10.0.txt").read_text(), (FIX / "ss-4.10.0-tls-only.txt").read_text(), 25060, 25061
+    )
+    assert r["ready"] and not r["tls_listening"] and r["listening"] == []
+
+
+@pytest.mark.parametrize("garbage", ["", None, "\x00\x01", "tcp LISTEN x y 1.2.3.4:notaport *:*\n"])
+def test_preflight_garbage_shows_nothing(garbage):
+    text = (FIX / "start-4.10.0.txt").read_text()
+    r = st.preflight_result(text[: len(text) // 2], garbage, 5060, 5061)
+    assert not r["ready"] and not r["tls_listening"]
+    assert r["plaintext_listening"] == [] and r["listening"] == []
