@@ -9,10 +9,14 @@ class ModuleDocFragment:
 options: {}
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: >-
       The module only observes (anything it starts ends before it returns), so it also
       runs in check mode.
   diff_mode:
+    description: >-
+      Will return details on what has changed (or possibly needs changing in diff mode) when in
+      diff mode.
     support: none
 """

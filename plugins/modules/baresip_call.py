@@ -19,7 +19,7 @@ description:
     SRTP suite) and why it closed. Places or receives a real call, so it does not run in
     check mode.
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.ctrl
 options:
@@ -51,8 +51,12 @@ options:
     default: [5060, 5061]
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: none
   diff_mode:
+    description: >-
+      Will return details on what has changed (or possibly needs changing in diff mode) when in
+      diff mode.
     support: none
 """
 

@@ -15,7 +15,7 @@ description:
     service gives an empty log (never an older run's).
   - Read-only; meant for audits.
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.probe
 options:
@@ -174,7 +174,7 @@ def argument_spec():
     return dict(
         service=dict(type="str", default="baresip"),
         prefix=dict(type="path", default="/opt/baresip"),
-        secret_files=dict(type="list", elements="path", default=[]),
+        secret_files=dict(type="list", elements="path", default=[], no_log=False),
         certificate=dict(type="path"),
         only_service=dict(type="bool", default=False),
         inputs=dict(type="list", elements="path", default=[]),

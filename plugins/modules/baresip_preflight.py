@@ -14,10 +14,12 @@ description:
     over TLS listener and refuse any plaintext one before the candidate replaces a running
     configuration.
   - The candidate must listen on O(sip_port) (plaintext SIP) / O(tls_port) (SIP over TLS) of
-    O(address); pick free ports (O(free_ports) says whether they were).
+    O(address); pick free ports (RV(free_ports) says whether they were).
   - Changes nothing on the host; the process it starts is gone when the module returns.
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
+extends_documentation_fragment:
+  - voipsec.baresip.probe
 options:
   binary:
     description: The baresip binary.

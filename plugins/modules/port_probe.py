@@ -11,7 +11,7 @@ description:
     answer within O(timeout)) or C(error) (the probe itself failed, for example the name does not
     resolve). Nothing is sent on an open connection.
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.probe
 options:

@@ -16,7 +16,7 @@ description:
     key parameter - never a key.
   - RV(results[].outcome) is C(established), C(rejected) or C(error) (no TLS, no answer, garbage).
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.probe
 options:

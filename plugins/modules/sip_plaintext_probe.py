@@ -14,7 +14,7 @@ description:
   - RV(results[].outcome) is C(answered); C(silent) when no SIP answer came (port closed, filtered
     or mute); or C(error) when the probe itself failed (for example the name does not resolve).
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.probe
 options:

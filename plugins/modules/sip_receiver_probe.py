@@ -15,7 +15,7 @@ description:
     profile, each C(a=crypto) suite and key length - never the key).
   - RV(outcome) is C(captured) or C(error) (no handshake, no INVITE within O(timeout)).
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.probe
   - voipsec.baresip.ctrl

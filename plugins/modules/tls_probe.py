@@ -18,7 +18,7 @@ description:
     cannot be reached or output that ends before the handshake result gives C(error), never C(accepted).
   - Read-only for the target; runs on the host the task is delegated to (an auditor).
 version_added: 0.1.0
-author: voipsec.baresip maintainers
+author: voipsec.baresip maintainers (@voipsec)
 extends_documentation_fragment:
   - voipsec.baresip.probe
 options:
