@@ -96,12 +96,11 @@ free_ports:
 """
 
 import re
-import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state
-from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Reader
+from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -130,32 +129,21 @@ def main():
     before = _baresip_state.preflight_result("", listeners(module), p["sip_port"], p["tls_port"])
     env = ["env"] + ([f"OPENSSL_CONF={p['openssl_conf']}"] if p["openssl_conf"] else [])
     argv = ["runuser", "-u", p["user"], "--", *env, p["binary"], "-f", p["config_dir"]]
-    proc = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    reader = Reader(proc.stdout)
-    reader.start()
+    proc = Child(argv, stdin=False)
     deadline = time.monotonic() + p["timeout"]
     ss_text = ""
     try:
-        while proc.poll() is None and time.monotonic() < deadline and "baresip is ready." not in reader.text:
+        while proc.running and time.monotonic() < deadline and "baresip is ready." not in proc.text:
             time.sleep(0.05)
-        if proc.poll() is None:
+        if proc.running:
             time.sleep(0.3)
             ss_text = listeners(module)
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        reader.join(timeout=2)
-    result = _baresip_state.preflight_result(reader.text, ss_text, p["sip_port"], p["tls_port"])
+        proc.stop(5, terminate=True)
+    result = _baresip_state.preflight_result(proc.text, ss_text, p["sip_port"], p["tls_port"])
     module.exit_json(
         changed=False,
-        output=_ANSI.sub("", reader.text)[-20000:],
+        output=_ANSI.sub("", proc.text)[-20000:],
         free_ports=not before["listening"],
         **result,
     )

@@ -91,12 +91,11 @@ evidence:
 """
 
 import socket
-import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _ctrl, _s_server
-from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Reader
+from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
 
 
 def invite_complete(text):
@@ -122,23 +121,15 @@ def main():
     openssl = module.get_bin_path(p["openssl_path"], required=True)
     addr = p["listen_address"]
     target = f"[{addr}]:{p['port']}" if ":" in addr else f"{addr}:{p['port']}"
-    server = subprocess.Popen(
-        [openssl, "s_server", "-accept", target, "-cert", p["certificate"], "-naccept", "1"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    reader = Reader(server.stdout)
-    reader.start()
+    server = Child([openssl, "s_server", "-accept", target, "-cert", p["certificate"], "-naccept", "1"])
     events, error = [], None
     ctrl = None
     try:
         deadline = time.monotonic() + 5
-        while "ACCEPT" not in reader.text and server.poll() is None and time.monotonic() < deadline:
+        while "ACCEPT" not in server.text and server.running and time.monotonic() < deadline:
             time.sleep(0.05)
-        if "ACCEPT" not in reader.text:
-            error = f"s_server did not start: {reader.text.strip()[-300:]}"
+        if "ACCEPT" not in server.text:
+            error = f"s_server did not start: {server.text.strip()[-300:]}"
         else:
             ctrl = socket.create_connection((p["ctrl_address"], p["ctrl_port"]), timeout=p["timeout"])
             host = f"[{addr}]" if ":" in addr else addr
@@ -148,8 +139,8 @@ def main():
             deadline = time.monotonic() + p["timeout"]
             while (
                 time.monotonic() < deadline
-                and not invite_complete(reader.text)
-                and not _s_server.ended(reader.text)
+                and not invite_complete(server.text)
+                and not _s_server.ended(server.text)
             ):
                 try:
                     chunk = ctrl.recv(65535)
@@ -167,14 +158,8 @@ def main():
     finally:
         if ctrl is not None:
             ctrl.close()
-        try:
-            server.stdin.close()
-            server.wait(timeout=3)
-        except (OSError, subprocess.TimeoutExpired):
-            server.kill()
-            server.wait()
-        reader.join(timeout=2)
-    facts = _s_server.parse(reader.text)
+        server.stop(3)
+    facts = _s_server.parse(server.text)
     error = error or facts["error"]
     if facts["invite"] and not error:
         outcome = "captured"
@@ -191,7 +176,7 @@ def main():
         sdp=facts["sdp"],
         events=events,
         error=error,
-        evidence=_s_server.redact(reader.text)[-4000:],
+        evidence=_s_server.redact(server.text)[-4000:],
     )
 
 

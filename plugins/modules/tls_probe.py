@@ -239,13 +239,11 @@ sweep:
       elements: str
 """
 
-import contextlib
-import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client, _tls_sweep
-from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Reader
+from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
 
 _VERSION_FLAGS = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
 
@@ -284,15 +282,11 @@ def run_s_client(argv, timeout, settle):
     away would end s_client before the refusal arrives and count it as accepted. ``settle``
     bounds the wait for the server's word after the handshake. Returns (timed_out, text).
     """
-    proc = subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    reader = Reader(proc.stdout)
-    reader.start()
+    proc = Child(argv)
     deadline = time.monotonic() + timeout
     handshake_at = None
-    while proc.poll() is None and time.monotonic() < deadline:
-        text = reader.text
+    while proc.running and time.monotonic() < deadline:
+        text = proc.text
         if _s_client.settled(text):
             break
         if handshake_at is None and "Cipher is" in text:
@@ -300,17 +294,9 @@ def run_s_client(argv, timeout, settle):
         if handshake_at is not None and time.monotonic() - handshake_at > settle:
             break
         time.sleep(0.01)
-    timed_out = proc.poll() is None and time.monotonic() >= deadline
-    with contextlib.suppress(OSError):
-        proc.stdin.write("Q\n")
-        proc.stdin.close()
-    try:
-        proc.wait(timeout=3)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    reader.join(timeout=2)
-    return timed_out, reader.text
+    timed_out = proc.running and time.monotonic() >= deadline
+    proc.stop(3, last_input="Q\n")
+    return timed_out, proc.text
 
 
 def probe(module, offer):
