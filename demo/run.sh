@@ -14,12 +14,12 @@ reports=${BARESIP_REPORT_DIR:-$root/reports/demo}
 export BARESIP_DEMO_STATE=${BARESIP_DEMO_STATE:-$root/.cache/demo}
 export BARESIP_SOURCE_CACHE=${BARESIP_SOURCE_CACHE:-$root/.cache/sources}
 endpoints="demo-ua1 demo-ua2"
-hosts="demo-builder $endpoints demo-auditor"
+read -r -a hosts <<< "demo-builder $endpoints demo-auditor"
 # bump when the way the containers are created changes; older ones are recreated
 recipe=2
 
 if [ "${1:-}" = clean ]; then
-  podman rm -f $hosts >/dev/null 2>&1 || true
+  podman rm -f "${hosts[@]}" >/dev/null 2>&1 || true
   podman network rm "$network" >/dev/null 2>&1 || true
   rm -rf "$BARESIP_DEMO_STATE"
   echo "demo lab removed (containers, network, demo fleet CA and artifacts)"
@@ -28,7 +28,7 @@ fi
 
 mkdir -p "$BARESIP_DEMO_STATE"
 podman network exists "$network" || podman network create "$network" >/dev/null
-for name in $hosts; do
+for name in "${hosts[@]}"; do
   if podman container exists "$name" \
      && [ "$(podman inspect -f '{{ index .Config.Labels "voipsec.demo" }}' "$name")" != "$recipe" ]; then
     podman rm -f "$name" >/dev/null
@@ -42,7 +42,7 @@ for name in $hosts; do
   fi
   podman start "$name" >/dev/null
 done
-for name in $hosts; do
+for name in "${hosts[@]}"; do
   for _ in $(seq 1 30); do
     state=$(podman exec "$name" systemctl is-system-running 2>/dev/null || true)
     case $state in running|degraded) break ;; esac

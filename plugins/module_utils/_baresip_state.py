@@ -72,7 +72,7 @@ def parse_listeners(text):
         if len(parts) < 5 or parts[0] not in ("tcp", "udp"):
             continue
         local = parts[4]
-        address, _, port = local.rpartition(":")
+        address, _colon, port = local.rpartition(":")
         if not port.isdigit():
             continue
         address = address.strip("[]")

@@ -12,6 +12,7 @@ makes every live check ``error``.
 
 from __future__ import annotations
 
+# pylint: disable-next=unused-import
 from ansible_collections.voipsec.baresip.plugins.module_utils import (  # noqa: F401 (registers the checks)
     _checks_host,
     _checks_sip,

@@ -161,13 +161,13 @@ def reject_other_suites(ctx):
         return Verdict("pass", expected, "the profile allows every suite the audit knows")
     results, control_ok = _results(ctx), _profile_call_ok(ctx)
     verdicts = {s: _refusal(results.get(f"only_{s}"), control_ok) for s in others}
-    accepted = [s for s, (st, _) in verdicts.items() if st == "fail"]
-    errors = [s for s, (st, _) in verdicts.items() if st == "error"]
+    accepted = [s for s, (st, _why) in verdicts.items() if st == "fail"]
+    errors = [s for s, (st, _why) in verdicts.items() if st == "error"]
     status = "fail" if accepted else "error" if errors else "pass"
     observed = "established with: " + join(accepted) if accepted else "all rejected" if not errors else ""
     if errors:
         observed = (observed + "; " if observed else "") + "not measured: " + join(errors)
-    evidence = "\n".join(f"{s}: {why}" for s, (_, why) in verdicts.items())
+    evidence = "\n".join(f"{s}: {why}" for s, (_status, why) in verdicts.items())
     return Verdict(status, expected, observed, evidence)
 
 

@@ -78,13 +78,13 @@ def summarise(datagrams):
         if header:
             rtp.append((header, data[header["header_len"] :]))
     sizes = Counter(h["header_len"] + len(p) for h, p in rtp)
-    payload_entropy = [entropy(p) for _, p in rtp if len(p) >= 100]
+    payload_entropy = [entropy(p) for _header, p in rtp if len(p) >= 100]
     mean = round(sum(payload_entropy) / len(payload_entropy), 2) if payload_entropy else None
     return {
         "datagrams": len(datagrams),
         "rtp_packets": len(rtp),
-        "ssrcs": sorted({h["ssrc"] for h, _ in rtp}),
-        "payload_types": sorted({h["pt"] for h, _ in rtp}),
+        "ssrcs": sorted({h["ssrc"] for h, _payload in rtp}),
+        "payload_types": sorted({h["pt"] for h, _payload in rtp}),
         "sizes": dict(sorted((str(k), v) for k, v in sizes.items())),
         "mean_payload_entropy": mean,
         "looks_encrypted": mean is not None and mean >= CIPHER_ENTROPY,

@@ -93,7 +93,7 @@ def codecs(media):
     rtpmap = {}
     for attr in media.get("attributes") or []:
         if attr.startswith("rtpmap:"):
-            pt, _, enc = attr[len("rtpmap:") :].partition(" ")
+            pt, _space, enc = attr[len("rtpmap:") :].partition(" ")
             parts = enc.strip().split("/")
             if len(parts) >= 2:
                 rtpmap[pt.strip()] = f"{parts[0]}/{parts[1]}"
@@ -136,7 +136,7 @@ def parse(text):
             parts = value.split()
             current["connection"] = parts[2] if len(parts) >= 3 else None
         elif kind == "a":
-            name, _, attr_value = value.partition(":")
+            name, _colon, attr_value = value.partition(":")
             if name == "crypto" and current is not session:
                 facts = parse_crypto(attr_value)
                 if facts is None:

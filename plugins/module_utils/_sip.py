@@ -121,7 +121,7 @@ def split_stream(buffer):
         head = buffer[:head_end].decode("utf-8", errors="replace")
         length = 0
         for line in head.split("\r\n")[1:]:
-            name, _, value = line.partition(":")
+            name, _colon, value = line.partition(":")
             if name.strip().lower() in ("content-length", "l") and value.strip().isdigit():
                 length = int(value.strip())
         total = head_end + 4 + length

@@ -119,7 +119,7 @@ def argument_spec():
 
 
 def listeners(module):
-    rc, out, _ = module.run_command(["ss", "-Hlntu"])
+    rc, out, _err = module.run_command(["ss", "-Hlntu"])
     return out if rc == 0 else ""
 
 

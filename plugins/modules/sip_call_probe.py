@@ -361,7 +361,9 @@ def call(params, offer):
         family = socket.AF_INET6 if ":" in local_host else socket.AF_INET
         media = socket.socket(family, socket.SOCK_DGRAM)
         media.bind((local_host, 0))
-        sdp, _ = _sdp.offer(local_host, media.getsockname()[1], offer["media_proto"], offer["crypto_suites"])
+        sdp, _keys = _sdp.offer(
+            local_host, media.getsockname()[1], offer["media_proto"], offer["crypto_suites"]
+        )
         dialog = _sip.Dialog(params["host"], params["port"], params["to_user"], local_host, local_port)
         started = time.monotonic()
         conn.send(dialog.invite(sdp))

@@ -137,7 +137,7 @@ def _answer(result, data):
 def probe_udp(host, port, timeout):
     result = _result("udp", port)
     try:
-        family, _, _, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
+        family, _type, _proto, _canonname, addr = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
     except OSError as exc:
         result.update(outcome="error", detail=f"cannot resolve {host}: {exc}")
         return result

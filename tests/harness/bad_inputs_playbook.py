@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the playbook that tries every bad input of tests/bad_inputs.yml.
 
 One play per case runs the case's role on HOST with the case's variables (as

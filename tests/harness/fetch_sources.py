@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Obtain and verify the source tarballs of one baresip release set.
 
 The release table is the build role's own data (roles/build/defaults/main.yml).
@@ -169,7 +169,7 @@ class AptSource:
 
     @staticmethod
     def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
-        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600)
+        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
 
     def fetch(self, component: dict, workdir: Path) -> Path:
         deb = component.get("debian_source")

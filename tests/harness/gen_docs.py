@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Regenerate the generated parts of the docs from their one source.
 
 - ``docs/audit.md``, between ``<!-- BEGIN GENERATED checks -->`` and its END

@@ -29,8 +29,8 @@ ANY = ".".join(["0"] * 4)
 SETTINGS = {"owner": "baresip", "cafile": "", "client_auth": False, "plaintext_port": 5060, "ctrl_port": 4444}
 
 
-def evaluate(profile, facts, settings=SETTINGS):
-    return _checks.evaluate(profile, facts, settings)
+def evaluate(profile, facts, settings=None):
+    return _checks.evaluate(profile, facts, SETTINGS if settings is None else settings)
 
 
 def test_recorded_compliant_endpoint_passes_every_check(profile, facts):

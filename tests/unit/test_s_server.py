@@ -51,7 +51,7 @@ def test_garbage(garbage):
 
 def test_netstrings_round_trip_and_partial():
     frame = _ctrl.encode("dial", "sip:probe@192.0.2.2:15061", "t1")
-    length, _, rest = frame.partition(b":")
+    length, _colon, rest = frame.partition(b":")
     assert int(length) == len(rest) - 1 and rest.endswith(b",")
     event = b'14:{"event":true},'
     msgs, rest = _ctrl.decode(frame[:10])
