@@ -1,7 +1,8 @@
 # voipsec.baresip — developer entry points.
-#   make test     bootstrap everything, then lint, unit tests and Molecule
+#   make test     bootstrap everything, then lint, unit tests, sanity and Molecule
 #   make lint     ansible-lint + ruff
 #   make unit     pytest tests/unit
+#   make sanity   ansible-test sanity on the collection ($(SANITY_ARGS))
 #   make molecule Molecule scenarios ($(SCENARIOS))
 #   make demo     builder + two endpoints in local containers, a call between them, the audit
 #   make bench    audit vs testssl.sh, and fleet vs one endpoint, on the demo lab
@@ -18,6 +19,10 @@ PYTHON     ?= python3
 # fleet's builder exports the 4.10.0 tree that niap and upgrade install
 SCENARIOS  ?= default fleet niap noncompliant upgrade
 MOLECULE_DISTRO ?= bookworm
+# ansible-test wants the collection at .../ansible_collections/voipsec/baresip: the
+# collection link is that path for any checkout
+COLLECTION_LINK := $(CACHE)/collections/ansible_collections/voipsec/baresip
+SANITY_ARGS ?= --python 3.11
 
 export PATH := $(BIN):$(PATH)
 export CONTAINERS_CONF ?= $(ROOT)/tests/harness/containers.conf
@@ -32,15 +37,15 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PY_COLORS ?= 0
 
 APT_PACKAGES := podman runc debootstrap uidmap slirp4netns containernetworking-plugins \
-                iptables openssl
+                iptables openssl shellcheck
 
 .PHONY: demo demo-clean bench help test bootstrap venv host-packages collection-link sources images \
-        lint unit molecule clean distclean build-collection docs
+        lint unit sanity molecule clean distclean build-collection docs
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
-test: bootstrap lint unit molecule
+test: bootstrap lint unit sanity molecule
 
 bootstrap: host-packages venv collection-link sources images
 
@@ -61,7 +66,7 @@ venv: $(VENV)/.installed
 
 collection-link:
 	@mkdir -p $(CACHE)/collections/ansible_collections/voipsec
-	@ln -sfn $(ROOT) $(CACHE)/collections/ansible_collections/voipsec/baresip
+	@ln -sfn $(ROOT) $(COLLECTION_LINK)
 
 sources: venv
 	$(BIN)/python tests/harness/fetch_sources.py --dest $(BARESIP_SOURCE_CACHE)
@@ -76,6 +81,14 @@ lint: venv collection-link
 
 unit: venv collection-link
 	$(BIN)/pytest tests/unit
+
+# Run in the collection link. The working directory's real path would be the checkout's,
+# so ansible-test is given the link's path as the content root. Its sanity environments
+# are bootstrapped with tests/harness/get_pip.py where its own script is not cached.
+sanity: venv collection-link host-packages
+	$(BIN)/python tests/harness/get_pip.py --install-for-ansible-test
+	cd $(COLLECTION_LINK) && ANSIBLE_TEST_CONTENT_ROOT=$(COLLECTION_LINK) \
+	  $(BIN)/ansible-test sanity $(SANITY_ARGS) --requirements --color no
 
 docs: venv collection-link
 	$(BIN)/python tests/harness/gen_docs.py
