@@ -5,6 +5,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: profile
 short_description: Load a voipsec.baresip compliance profile
+version_added: 0.1.0
 description:
   - Returns the profile named by the term (a file in the collection's C(profiles/) directory)
     or the profile file given by path, after validating its structure.
