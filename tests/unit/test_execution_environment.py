@@ -30,7 +30,12 @@ def run(tool, *args, cwd):
 def context(tmp_path_factory):
     """The build context of a copy of the EE definition, next to a fresh collection tarball."""
     work = tmp_path_factory.mktemp("ee")
-    for name in ("execution-environment.yml", "bindep.txt", EE["dependencies"]["python"]):
+    for name in (
+        "execution-environment.yml",
+        "bindep.txt",
+        EE["dependencies"]["python"],
+        EE["dependencies"]["galaxy"],
+    ):
         shutil.copy(ROOT / name, work / name)
     run(
         "ansible-galaxy",
@@ -72,7 +77,9 @@ def test_context_installs_this_collection(context):
 
 
 def test_collection_dependencies_match_galaxy_yml():
-    wanted = {c["name"]: c["version"] for c in EE["dependencies"]["galaxy"]["collections"]}
+    assert EE["dependencies"]["galaxy"] == "requirements.yml"
+    requirements = yaml.safe_load((ROOT / "requirements.yml").read_text())
+    wanted = {c["name"]: c["version"] for c in requirements["collections"]}
     assert wanted == GALAXY["dependencies"]
 
 
