@@ -23,6 +23,11 @@ MOLECULE_DISTRO ?= bookworm
 # collection link is that path for any checkout
 COLLECTION_LINK := $(CACHE)/collections/ansible_collections/voipsec/baresip
 SANITY_ARGS ?= --python 3.11
+# Scenarios that run against the collection installed from its built tarball into an
+# empty collections path (what a user gets from ansible-galaxy), not the checkout.
+INSTALLED  := $(CACHE)/installed
+INSTALLED_SCENARIOS ?= noncompliant
+VERSION    := $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 export PATH := $(BIN):$(PATH)
 export CONTAINERS_CONF ?= $(ROOT)/tests/harness/containers.conf
@@ -39,7 +44,7 @@ export PY_COLORS ?= 0
 APT_PACKAGES := podman runc debootstrap uidmap slirp4netns containernetworking-plugins \
                 iptables openssl shellcheck
 
-.PHONY: demo demo-clean bench help test bootstrap venv host-packages collection-link sources images \
+.PHONY: demo demo-clean bench help test bootstrap venv host-packages collection-link sources images installed-collection \
         lint unit sanity molecule clean distclean build-collection docs
 
 help:
@@ -93,11 +98,23 @@ sanity: venv collection-link host-packages
 docs: venv collection-link
 	$(BIN)/python tests/harness/gen_docs.py
 
-molecule: bootstrap
+molecule: bootstrap installed-collection
 	@for s in $(SCENARIOS); do \
-	  echo "=== molecule test -s $$s ($(MOLECULE_DISTRO)) ==="; \
-	  $(BIN)/molecule test -s $$s || exit 1; \
+	  paths=$(CACHE)/collections; \
+	  case " $(INSTALLED_SCENARIOS) " in *" $$s "*) paths=$(INSTALLED):$(CACHE)/collections ;; esac; \
+	  echo "=== molecule test -s $$s ($(MOLECULE_DISTRO); collections: $$paths) ==="; \
+	  ANSIBLE_COLLECTIONS_PATH=$$paths $(BIN)/molecule test -s $$s || exit 1; \
 	done
+
+# The tarball installed without its dependencies (those come from $(CACHE)/collections);
+# ansible-doc must then resolve the collection's modules to the installed copy.
+installed-collection: build-collection
+	rm -rf $(INSTALLED)
+	$(BIN)/ansible-galaxy collection install --no-deps --force -p $(INSTALLED) $(CACHE)/dist/voipsec-baresip-$(VERSION).tar.gz
+	@found=$$(ANSIBLE_COLLECTIONS_PATH=$(INSTALLED):$(CACHE)/collections $(BIN)/ansible-doc --json -t module \
+	    voipsec.baresip.baresip_info | $(BIN)/python -c 'import json,sys; print(next(iter(json.load(sys.stdin).values()))["doc"]["filename"])'); \
+	  case "$$found" in $(INSTALLED)/*) echo "installed copy in use: $$found" ;; \
+	    *) echo "voipsec.baresip resolves to $$found, not to $(INSTALLED)" >&2; exit 1 ;; esac
 
 demo: bootstrap
 	demo/run.sh
