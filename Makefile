@@ -6,7 +6,7 @@
 #   make molecule Molecule scenarios ($(SCENARIOS))
 #   make demo     builder + two endpoints in local containers, a call between them, the audit
 #   make bench    audit vs testssl.sh, and fleet vs one endpoint, on the demo lab
-#   make docs     regenerate the generated parts of docs/
+#   make docs     regenerate the generated parts of docs/ and the reference in docs/reference
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help

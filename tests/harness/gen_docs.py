@@ -4,6 +4,9 @@
   marker: the check registry (id, title, passing evidence, facts, profile
   keys) and, per shipped profile, the controls each check evidences.
 - ``docs/errors.md``: the bad inputs of ``tests/bad_inputs.yml`` and their messages.
+- ``docs/endpoint.md``, between the ``profiles`` markers: the shipped profiles side by side.
+- ``docs/reference/``: the module, lookup, filter and role reference antsibull-docs generates
+  (``refdocs.py``).
 
 ``--check`` exits 1 when a file would change (the unit tests run it).
 """
@@ -15,6 +18,7 @@ import re
 import sys
 from pathlib import Path
 
+import refdocs
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,6 +130,7 @@ def main(argv=None):
             stale.append(rel)
             if not args.check:
                 path.write_text(new, encoding="utf-8")
+    stale += refdocs.update(check=args.check)
     if stale and args.check:
         print("stale generated docs: " + ", ".join(stale) + " (run: make docs)", file=sys.stderr)
         return 1

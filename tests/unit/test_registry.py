@@ -80,7 +80,7 @@ def test_a_check_that_cannot_apply_needs_no_controls():
 
 
 def test_generated_docs_are_current():
-    assert gen_docs.main(["--check"]) == 0, "docs/audit.md is stale: run make docs"
+    assert gen_docs.main(["--check"]) == 0, "generated docs are stale: run make docs"
 
 
 def test_generated_docs_list_every_check_and_its_evidence():
