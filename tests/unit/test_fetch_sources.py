@@ -126,12 +126,17 @@ def test_sha256_of_streams(tmp_path):
     assert fs.sha256_of(big) == hashlib.sha256(data.getvalue()).hexdigest()
 
 
-def test_shared_directory_is_a_verified_source(tmp_path):
+def shared_copy(tmp_path, content):
+    """A component whose source is b"re 4 source", and a shared directory holding ``content``."""
     comp = component(tmp_path, b"re 4 source")
     shared = tmp_path / "shared"
     shared.mkdir()
-    (shared / comp["file"]).write_bytes(b"re 4 source")
-    dest = tmp_path / "cache"
+    (shared / comp["file"]).write_bytes(content)
+    return comp, shared, tmp_path / "cache"
+
+
+def test_shared_directory_is_a_verified_source(tmp_path):
+    comp, shared, dest = shared_copy(tmp_path, b"re 4 source")
     lines = []
     assert fs.fetch_all(
         [comp], dest, sources=("shared", "url"), shared=shared, log=lambda m, **k: lines.append(m)
@@ -140,11 +145,7 @@ def test_shared_directory_is_a_verified_source(tmp_path):
 
 
 def test_a_tampered_shared_file_is_not_taken(tmp_path):
-    comp = component(tmp_path, b"re 4 source")
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / comp["file"]).write_bytes(b"re 4 sourcE")
-    dest = tmp_path / "cache"
+    comp, shared, dest = shared_copy(tmp_path, b"re 4 sourcE")
     errors = []
     assert not fs.fetch_all(
         [comp], dest, sources=("shared",), shared=shared, log=lambda m, **k: errors.append(m)
