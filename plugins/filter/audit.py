@@ -4,6 +4,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.community.crypto.plugins.filter.x509_certificate_info import (
+    x509_certificate_info_filter,
+)
 from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules, _checks, _report
 
 
@@ -24,6 +30,22 @@ def probe_fact(result, key):
 def certificate_problems(info, profile, key_info=None):
     """What is wrong with a certificate (x509_certificate_info facts) under the profile's rules."""
     return _cert_rules.problems(info, profile["tls"]["certificate"], key_info)
+
+
+def served_certificate(pem, now=None):
+    """The certificate a UA served (PEM from the handshake) read on the controller by
+    community.crypto's ``x509_certificate_info`` filter, with ``valid_at.now`` as the module's
+    ``valid_at: {now: "+0s"}`` gives it; ``{"unmeasured": why}`` when there is none or it cannot
+    be read. ``now`` (``YYYYMMDDHHMMSSZ``, UTC) defaults to the current time."""
+    if not isinstance(pem, str) or "-----BEGIN CERTIFICATE-----" not in pem:
+        return {"unmeasured": "the UA served no certificate (no completed handshake)"}
+    try:
+        info = x509_certificate_info_filter(pem)
+    except AnsibleFilterError as exc:
+        return {"unmeasured": f"the served certificate cannot be read: {exc}"}
+    now = now or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%SZ")
+    info["valid_at"] = {"now": info.get("not_before", "") <= now <= info.get("not_after", "")}
+    return info
 
 
 def audit_check_ids(profile, settings=None):
@@ -81,6 +103,7 @@ class FilterModule:
             "compliance_checks": compliance_checks,
             "audit_check_ids": audit_check_ids,
             "certificate_problems": certificate_problems,
+            "served_certificate": served_certificate,
             "host_report": host_report,
             "unmeasured_report": unmeasured_report,
             "complete_reports": complete_reports,

@@ -166,3 +166,18 @@ def preflight_result(output, ss_text, sip_port, tls_port):
             f"{s['proto']} {s['address']}:{s['port']}" for s in listening if s["port"] == sip_port
         ],
     }
+
+
+_ROUTE_SRC = re.compile(r"\bsrc\s+(\S+)")
+
+
+def route_source(text):
+    """The source address in ``ip route get`` output (the host's address towards that
+    destination, as Ansible's ``default_ipv4`` fact reads it); None when there is none."""
+    for line in (text or "").splitlines():
+        if " dev " not in f" {line} ":
+            continue
+        m = _ROUTE_SRC.search(line)
+        if m and ("." in m.group(1) or ":" in m.group(1)):
+            return m.group(1)
+    return None

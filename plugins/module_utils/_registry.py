@@ -20,7 +20,8 @@ FACTS = {
     "endpoint": "baresip_info on the endpoint: service, log of the running invocation, sockets, key files",
     "tls": "tls_probe from the auditor: the profile's offer and the sweep",
     "client_auth": "tls_probe from the auditor without, with a foreign and with a revoked client certificate",
-    "certificate": "the certificate the UA served in the profile handshake, read by x509_certificate_info",
+    "certificate": "the certificate the UA served in the profile handshake, read on the controller"
+    " (community.crypto's x509_certificate_info filter)",
     "receiver": "sip_receiver_probe: the UA dials an s_server on the endpoint",
     "revoked_server": "sip_receiver_probe serving the endpoint's revoked canary certificate: the UA dials it",
     "plaintext": "sip_plaintext_probe from the auditor: SIP OPTIONS over UDP and TCP",

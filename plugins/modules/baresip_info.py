@@ -115,6 +115,13 @@ port_users:
   returned: always
   type: list
   elements: dict
+default_address:
+  description: >-
+    The host's source address on its default route (IPv4, else IPv6), as Ansible's
+    C(default_ipv4) fact reads it; null when the host has no default route.
+  returned: unless O(only_service=true)
+  type: str
+  sample: 10.88.0.5
 compilers:
   description: C compilers found on PATH.
   returned: always
@@ -193,6 +200,19 @@ def _certificate(path):
     return {"path": path, "sha256": fingerprint, "error": None}
 
 
+def _default_address(module):
+    """The host's address on its default route (IPv4, else IPv6): where a network probe reaches it."""
+    for argv in (
+        ["ip", "-4", "route", "get", "8.8.8.8"],
+        ["ip", "-6", "route", "get", "2001:4860:4860::8888"],
+    ):
+        rc, out, _err = module.run_command(argv)
+        address = _baresip_state.route_source(out) if rc == 0 else None
+        if address:
+            return address
+    return None
+
+
 def _stale(service, inputs, prefix, pid):
     """Inputs written after the running process started, and files of the build it maps that
     were replaced since: either means the process does not run what is on disk."""
@@ -241,6 +261,7 @@ def main():
     running = service.get("ActiveState") == "active" and pid not in ("", "0")
     if p["only_service"]:
         module.exit_json(**result)
+    result["default_address"] = _default_address(module)
 
     log_text = ""
     if running and service.get("InvocationID"):

@@ -156,3 +156,29 @@ def test_preflight_garbage_shows_nothing(garbage):
     r = st.preflight_result(text[: len(text) // 2], garbage, 5060, 5061)
     assert not r["ready"] and not r["tls_listening"]
     assert r["plaintext_listening"] == [] and r["listening"] == []
+
+
+# `ip -4 route get 8.8.8.8` / `ip -6 route get ...` as recorded on Debian 12 (iproute2 6.1)
+ROUTE_V4 = "8.8.8.8 via 10.88.0.1 dev eth0 src 10.88.0.5 uid 0 \n    cache \n"
+ROUTE_V6 = "2001:4860:4860::8888 from :: via fd00::1 dev eth0 src fd00::2 metric 1024 pref medium\n"
+
+
+@pytest.mark.parametrize(("text", "address"), [(ROUTE_V4, "10.88.0.5"), (ROUTE_V6, "fd00::2")])
+def test_route_source_from_recorded_output(text, address):
+    assert st.route_source(text) == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "RTNETLINK answers: Network is unreachable\n",
+        "8.8.8.8 via 10.88.0.1 dev eth0 src",
+        "8.8.8.8 via 10.88.0.1 dev eth0 src uid 0",
+        "src 10.0.0.1",
+        "\x00\xff garbage",
+    ],
+)
+def test_route_source_garbage_and_truncated(text):
+    assert st.route_source(text) is None

@@ -1,0 +1,86 @@
+#!/usr/bin/python
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: audit_report
+short_description: Write an audit's JSON, JUnit and HTML reports and its evidence on the controller
+description:
+  - Renders the reports of every audited endpoint into C(report.json), C(report.xml) (JUnit) and
+    C(report.html) in O(path), and each endpoint's raw observations into C(evidence/<host>.json),
+    in one step on the controller (an action plugin, no round trip to any host).
+  - Each file is replaced atomically, so a reader never sees half a report.
+  - Reports C(changed=false) - the audit changes nothing on the hosts; the files are its output.
+version_added: 0.1.0
+author: voipsec.baresip maintainers (@voipsec)
+options:
+  path:
+    description: Directory on the controller; created (with C(evidence/)) when missing.
+    type: path
+    required: true
+  reports:
+    description: The endpoints' reports, as made by the filters C(voipsec.baresip.host_report) and
+      C(voipsec.baresip.complete_reports).
+    type: list
+    elements: dict
+    required: true
+  title:
+    description: Title of the HTML page.
+    type: str
+    default: baresip compliance audit
+  evidence:
+    description:
+      - Raw observations per endpoint (host name to facts), written as C(evidence/<host>.json).
+      - 'An endpoint whose facts are null (it was not observed) gets C({unmeasured: <reason>}) with the reason
+        its report gives.'
+
+    type: dict
+    default: {}
+attributes:
+  action:
+    support: full
+    description: Runs on the controller.
+  check_mode:
+    support: full
+    description: In check mode nothing is written; RV(would_write) lists the files.
+  diff_mode:
+    support: none
+    description: No diff is shown.
+  platform:
+    support: full
+    platforms: posix
+    description: Any POSIX controller.
+notes:
+  - The playbook C(voipsec.baresip.verify) calls it once per run (C(run_once)), for all endpoints.
+"""
+
+EXAMPLES = r"""
+- name: Report | JSON, JUnit, HTML and evidence
+  voipsec.baresip.audit_report:
+    path: "{{ baresip_report_dir }}"
+    reports: "{{ reports }}"
+    evidence: "{{ {'ua1': ua1_facts} }}"
+  run_once: true
+"""
+
+RETURN = r"""
+files:
+  description: Paths written.
+  returned: success, not in check mode
+  type: list
+  elements: str
+would_write:
+  description: Paths that would be written.
+  returned: check mode
+  type: list
+  elements: str
+generated_at:
+  description: Time of the reports (UTC, ISO 8601).
+  returned: always
+  type: str
+summary:
+  description: Endpoints audited, compliant, not compliant and not measured.
+  returned: always
+  type: dict
+"""
