@@ -13,14 +13,19 @@ from ansible_collections.community.crypto.plugins.filter.x509_certificate_info i
 from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules, _checks, _report
 
 
-def probe_fact(result, key):
+def probe_fact(result, key, part=None):
     """A registered probe result as a fact: None when the task was skipped; ``{"unmeasured": why}``
     when it failed, its host was unreachable or the result lacks ``key`` (the probe's main
-    return value); else the result itself."""
+    return value); else the result itself. With ``part``, the fact is that part of a combined
+    probe's result (``audit_probe``): None when the part was not run, judged like a result."""
     if not isinstance(result, dict) or result.get("skipped"):
         return None
     if result.get("unreachable"):
         return {"unmeasured": "host unreachable: " + str(result.get("msg") or "").strip()}
+    if part is not None and not result.get("failed"):
+        if result.get(part) is None:
+            return None if part in result else {"unmeasured": f"no {part} in the probe's result"}
+        return probe_fact(result[part], key)
     if result.get("failed") or key not in result:
         why = result.get("msg") or ("failed" if result.get("failed") else f"no {key} in the probe's result")
         return {"unmeasured": str(why).strip()}

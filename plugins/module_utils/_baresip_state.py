@@ -181,3 +181,25 @@ def route_source(text):
         if m and ("." in m.group(1) or ":" in m.group(1)):
             return m.group(1)
     return None
+
+
+# What the audit reads of the service (systemctl show), before and after its probes.
+SERVICE_PROPERTIES = [
+    "Id",
+    "Description",
+    "ActiveState",
+    "SubState",
+    "MainPID",
+    "User",
+    "Environment",
+    "NRestarts",
+    "InvocationID",
+    "ExecMainStartTimestamp",
+    "ExecMainStartTimestampMonotonic",
+    "ControlGroup",
+]
+
+
+def service_show_argv(unit):
+    """``systemctl show`` of ``unit`` limited to SERVICE_PROPERTIES (parsed by parse_properties)."""
+    return ["systemctl", "show", unit] + [f"--property={k}" for k in SERVICE_PROPERTIES]

@@ -139,21 +139,6 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _pem
 
-_PROPS = [
-    "Id",
-    "Description",
-    "ActiveState",
-    "SubState",
-    "MainPID",
-    "User",
-    "Environment",
-    "NRestarts",
-    "InvocationID",
-    "ExecMainStartTimestamp",
-    "ExecMainStartTimestampMonotonic",
-    "ControlGroup",
-]
-
 
 def _secret(path):
     try:
@@ -239,7 +224,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
     unit = p["service"] + ".service"
-    rc, out, err = module.run_command(["systemctl", "show", unit] + [f"--property={k}" for k in _PROPS])
+    rc, out, err = module.run_command(_baresip_state.service_show_argv(unit))
     if rc != 0:
         module.fail_json(msg=f"systemctl show {unit} failed: {err.strip()}")
     service = _baresip_state.parse_properties(out)

@@ -62,40 +62,18 @@ open:
   elements: int
 """
 
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
-
-
-def probe(host, port, timeout):
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return {"port": port, "state": "open", "detail": "connection accepted"}
-    except ConnectionRefusedError:
-        return {"port": port, "state": "closed", "detail": "connection refused"}
-    except socket.timeout:
-        return {"port": port, "state": "filtered", "detail": f"no answer within {timeout}s"}
-    except socket.gaierror as exc:
-        return {"port": port, "state": "error", "detail": f"cannot resolve {host}: {exc}"}
-    except OSError as exc:
-        return {"port": port, "state": "error", "detail": str(exc)}
+from ansible_collections.voipsec.baresip.plugins.module_utils import _net_probe
 
 
 def argument_spec():
-    return dict(
-        host=dict(type="str", required=True),
-        ports=dict(type="list", elements="int", required=True),
-        timeout=dict(type="float", default=3),
-    )
+    return dict(host=dict(type="str", required=True), **_net_probe.ports_spec())
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
-    results = [probe(p["host"], port, p["timeout"]) for port in p["ports"]]
-    module.exit_json(
-        changed=False, results=results, open=[r["port"] for r in results if r["state"] == "open"]
-    )
+    module.exit_json(changed=False, **_net_probe.ports(p["host"], p["ports"], p["timeout"]))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,13 @@ options:
     description: The openssl binary.
     type: str
     default: openssl
+  service:
+    description:
+      - After the probe, read this systemd service's state (as M(voipsec.baresip.baresip_info) with
+        O(voipsec.baresip.baresip_info#module:only_service=true) does) and return it in RV(service).
+        Run as the audit's last probe on the endpoint, it shows whether the service restarted during
+        the audit, without another round trip.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -88,13 +95,23 @@ evidence:
   description: The s_server output with session parameters and keys removed.
   returned: always
   type: str
+service:
+  description: >-
+    The service's state after the probe (C(systemctl show) properties, as
+    M(voipsec.baresip.baresip_info) returns them).
+  returned: when O(service) is given and it could be read
+  type: dict
+service_error:
+  description: Why the service's state could not be read.
+  returned: when O(service) is given and it could not be read
+  type: str
 """
 
 import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _ctrl, _s_server
+from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _ctrl, _s_server
 from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
 
 
@@ -112,6 +129,7 @@ def argument_spec():
         ctrl_port=dict(type="int", default=4444),
         timeout=dict(type="float", default=10),
         openssl_path=dict(type="str", default="openssl"),
+        service=dict(type="str"),
     )
 
 
@@ -167,7 +185,16 @@ def main():
         outcome = "refused"
     else:
         outcome = "error"
+    extra = {}
+    if p["service"]:
+        unit = p["service"] + ".service"
+        rc, out, err = module.run_command(_baresip_state.service_show_argv(unit))
+        if rc == 0:
+            extra["service"] = _baresip_state.parse_properties(out)
+        else:
+            extra["service_error"] = f"systemctl show {unit} failed: {err.strip()}"
     module.exit_json(
+        **extra,
         changed=False,
         outcome=outcome,
         alert=facts["alert"],

@@ -248,142 +248,29 @@ sweep:
       elements: str
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _pool, _s_client, _tls_sweep
-from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
-
-_VERSION_FLAGS = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
-
-
-def build_command(params, offer):
-    host = params["host"]
-    target = f"[{host}]:{params['port']}" if ":" in host else f"{host}:{params['port']}"
-    argv = [params["openssl_path"], "s_client", "-connect", target]
-    if params.get("servername"):
-        argv += ["-servername", params["servername"]]
-    else:
-        argv += ["-noservername"]
-    if params.get("cafile"):
-        argv += ["-CAfile", params["cafile"]]
-    if offer.get("version"):
-        argv.append(_VERSION_FLAGS[offer["version"]])
-    for key, flag in (
-        ("cipher", "-cipher"),
-        ("ciphersuites", "-ciphersuites"),
-        ("groups", "-groups"),
-        ("sigalgs", "-sigalgs"),
-    ):
-        if offer.get(key):
-            argv += [flag, offer[key]]
-    source = offer if offer.get("client_cert") else params
-    if source.get("client_cert"):
-        argv += ["-cert", source["client_cert"]]
-        argv += ["-key", source["client_key"]] if source.get("client_key") else []
-    return argv
-
-
-def run_s_client(argv, timeout, settle):
-    """Run s_client until the handshake is settled (see _s_client.settled), then send "Q".
-
-    In TLS 1.3 a server refuses a client certificate after the handshake; sending "Q" right
-    away would end s_client before the refusal arrives and count it as accepted. ``settle``
-    bounds the wait for the server's word after the handshake. Returns (timed_out, text).
-    """
-    proc = Child(argv)
-    deadline = time.monotonic() + timeout
-    handshake_at = None
-    while proc.running and time.monotonic() < deadline:
-        text = proc.text
-        if _s_client.settled(text):
-            break
-        if handshake_at is None and "Cipher is" in text:
-            handshake_at = time.monotonic()
-        if handshake_at is not None and time.monotonic() - handshake_at > settle:
-            break
-        time.sleep(0.01)
-    timed_out = proc.running and time.monotonic() >= deadline
-    proc.stop(3, last_input="Q\n")
-    return timed_out, proc.text
-
-
-def probe(module, offer):
-    argv = build_command(module.params, offer)
-    timed_out, text = run_s_client(argv, module.params["timeout"], module.params["settle"])
-    facts = _s_client.parse(text)
-    if timed_out and facts["outcome"] != "accepted":
-        facts.update(outcome="error", accepted=False, error=f"timed out after {module.params['timeout']}s")
-    facts.update(
-        name=offer["name"],
-        offer={k: v for k, v in offer.items() if v is not None},
-        evidence=_s_client.evidence(text),
-        command=argv,
-    )
-    return facts
+from ansible_collections.voipsec.baresip.plugins.module_utils import _tls_offer
 
 
 def argument_spec():
-    return dict(
-        host=dict(type="str", required=True),
-        port=dict(type="int", default=5061),
-        servername=dict(type="str"),
-        cafile=dict(type="path"),
-        client_cert=dict(type="path"),
-        client_key=dict(type="path", no_log=False),
-        sweep=dict(type="bool", default=False),
-        offers=dict(
-            type="list",
-            elements="dict",
-            default=[],
-            options=dict(
-                name=dict(type="str", required=True),
-                version=dict(type="str", choices=list(_VERSION_FLAGS)),
-                cipher=dict(type="str"),
-                ciphersuites=dict(type="str"),
-                groups=dict(type="str"),
-                sigalgs=dict(type="str"),
-                client_cert=dict(type="path"),
-                client_key=dict(type="path", no_log=False),
-            ),
-        ),
-        timeout=dict(type="int", default=10),
-        settle=dict(type="float", default=2),
-        workers=dict(type="int", default=8),
-        openssl_path=dict(type="str", default="openssl"),
-    )
+    return dict(host=dict(type="str", required=True), **_tls_offer.option_spec())
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if module.params["workers"] < 1:
-        module.fail_json(msg=f"workers must be 1 or more, not {module.params['workers']}")
-    if module.get_bin_path(module.params["openssl_path"]) is None:
-        module.fail_json(msg=f"{module.params['openssl_path']} not found on the probing host")
-    offers = list(module.params["offers"])
-    sweep_offers = []
-    if module.params["sweep"]:
-        rc, out, err = module.run_command(
-            [module.params["openssl_path"], "ciphers", "-v", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"]
-        )
+    p = module.params
+    if p["workers"] < 1:
+        module.fail_json(msg=f"workers must be 1 or more, not {p['workers']}")
+    if module.get_bin_path(p["openssl_path"]) is None:
+        module.fail_json(msg=f"{p['openssl_path']} not found on the probing host")
+    cipher_list = None
+    if p["sweep"]:
+        rc, cipher_list, err = module.run_command([p["openssl_path"], *_tls_offer.CIPHER_LIST_ARGV])
         if rc != 0:
             module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
-        sweep_offers = _tls_sweep.sweep_offers(_tls_sweep.parse_cipher_list(out))
-    if not offers and not sweep_offers:
+    if not p["offers"] and not p["sweep"]:
         module.fail_json(msg="nothing to offer: give offers or sweep=true")
-    results = _pool.run_ordered(
-        lambda offer: probe(module, offer), offers + sweep_offers, module.params["workers"]
-    )
-    extra = {}
-    if sweep_offers:
-        extra["sweep"] = _tls_sweep.accepted_sets(sweep_offers, results[len(offers) :])
-    module.exit_json(
-        changed=False,
-        results=results,
-        accepted=[r["name"] for r in results if r["outcome"] == "accepted"],
-        errors=[r["name"] for r in results if r["outcome"] == "error"],
-        **extra,
-    )
+    module.exit_json(changed=False, **_tls_offer.run(p, p["offers"], cipher_list))
 
 
 if __name__ == "__main__":

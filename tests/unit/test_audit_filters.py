@@ -40,6 +40,48 @@ def test_probe_fact_of_a_failure_hidden_by_failed_when():
     }
 
 
+COMBINED = {
+    "changed": False,
+    "tls": {"results": [{"outcome": "accepted"}], "accepted": ["profile"]},
+    "plaintext": {"failed": True, "msg": "plaintext probe broke: OSError: no route"},
+    "control": {"results": [{"state": "closed"}]},
+    "calls": None,
+    "seconds": {"tls": 1.2},
+}
+
+
+def test_probe_fact_of_a_combined_probes_parts():
+    assert audit.probe_fact(COMBINED, "results", "tls") is COMBINED["tls"]
+    assert audit.probe_fact(COMBINED, "results", "control") is COMBINED["control"]
+    assert audit.probe_fact(COMBINED, "results", "plaintext") == {
+        "unmeasured": "plaintext probe broke: OSError: no route"
+    }
+    assert audit.probe_fact(COMBINED, "results", "calls") is None
+    assert audit.probe_fact(COMBINED, "results", "nonsense") == {
+        "unmeasured": "no nonsense in the probe's result"
+    }
+    assert audit.probe_fact({"tls": {"accepted": []}}, "results", "tls") == {
+        "unmeasured": "no results in the probe's result"
+    }
+
+
+@pytest.mark.parametrize(
+    ("result", "reason"),
+    [
+        (
+            {"failed": True, "msg": "tls: workers must be 1 or more, not 0"},
+            "tls: workers must be 1 or more, not 0",
+        ),
+        ({"unreachable": True, "msg": "ssh: no route"}, "host unreachable: ssh: no route"),
+        ({"failed": True, "tls": {"results": []}}, "failed"),
+    ],
+)
+def test_a_failed_combined_probe_voids_every_part(result, reason):
+    for part in ("tls", "plaintext", "control", "calls"):
+        assert audit.probe_fact(result, "results", part) == {"unmeasured": reason}
+    assert audit.probe_fact({"skipped": True}, "results", "tls") is None
+
+
 def test_complete_reports_keep_every_host(profile):
     own = audit.unmeasured_report("ua1", profile, "x")
     own["unmeasured"] = None

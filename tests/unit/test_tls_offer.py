@@ -1,15 +1,14 @@
 import sys
 import time
 
-from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client
-from ansible_collections.voipsec.baresip.plugins.modules import tls_probe
+from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client, _tls_offer
 
 BASE = {"host": "192.0.2.5", "port": 5061, "timeout": 10, "openssl_path": "openssl"}
 
 
 def test_module_client_certificate_goes_into_every_offer():
     params = dict(BASE, client_cert="/a/cert.pem", client_key="/a/key.pem")
-    argv = tls_probe.build_command(params, {"name": "profile", "version": "TLSv1.2"})
+    argv = _tls_offer.build_command(params, {"name": "profile", "version": "TLSv1.2"})
     assert argv[argv.index("-cert") + 1] == "/a/cert.pem"
     assert argv[argv.index("-key") + 1] == "/a/key.pem"
 
@@ -17,14 +16,14 @@ def test_module_client_certificate_goes_into_every_offer():
 def test_an_offer_with_its_own_certificate_overrides_the_module_one():
     params = dict(BASE, client_cert="/a/cert.pem", client_key="/a/key.pem")
     offer = {"name": "foreign", "client_cert": "/b/cert.pem", "client_key": "/b/key.pem"}
-    argv = tls_probe.build_command(params, offer)
+    argv = _tls_offer.build_command(params, offer)
     assert argv.count("-cert") == 1 and argv.count("-key") == 1
     assert argv[argv.index("-cert") + 1] == "/b/cert.pem"
     assert argv[argv.index("-key") + 1] == "/b/key.pem"
 
 
 def test_no_certificate_anywhere_sends_none():
-    argv = tls_probe.build_command(dict(BASE), {"name": "anonymous"})
+    argv = _tls_offer.build_command(dict(BASE), {"name": "anonymous"})
     assert "-cert" not in argv and "-key" not in argv
     assert argv[:4] == ["openssl", "s_client", "-connect", "192.0.2.5:5061"]
 
@@ -46,7 +45,7 @@ def test_a_tls13_refusal_after_the_handshake_is_waited_for():
         "../ssl/record/rec_layer_s3.c:1601:SSL alert number 44', flush=True); sys.stdin.read()"
     )
     started = time.monotonic()
-    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=5, settle=2)
+    timed_out, text = _tls_offer.run_s_client(fake_s_client(script), timeout=5, settle=2)
     facts = _s_client.parse(text)
     assert not timed_out and facts["outcome"] == "refused" and facts["alert"] == "certificate revoked"
     assert time.monotonic() - started < 2
@@ -58,14 +57,14 @@ def test_a_session_ticket_settles_an_accepted_tls13_handshake_at_once():
         + "time.sleep(0.2); print('Post-Handshake New Session Ticket arrived:', flush=True); sys.stdin.read()"
     )
     started = time.monotonic()
-    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=5, settle=3)
+    timed_out, text = _tls_offer.run_s_client(fake_s_client(script), timeout=5, settle=3)
     assert not timed_out and _s_client.parse(text)["outcome"] == "accepted"
     assert time.monotonic() - started < 2
 
 
 def test_without_a_verdict_the_wait_is_bounded_by_settle():
     started = time.monotonic()
-    timed_out, text = tls_probe.run_s_client(
+    timed_out, text = _tls_offer.run_s_client(
         fake_s_client(HANDSHAKE + "sys.stdin.read()"), timeout=5, settle=0.5
     )
     assert not timed_out and _s_client.parse(text)["outcome"] == "accepted"
@@ -74,11 +73,11 @@ def test_without_a_verdict_the_wait_is_bounded_by_settle():
 
 def test_a_server_that_never_answers_times_out_as_error():
     script = "import time; print('CONNECTED(00000003)', flush=True); time.sleep(30)"
-    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=1, settle=1)
+    timed_out, text = _tls_offer.run_s_client(fake_s_client(script), timeout=1, settle=1)
     assert timed_out and _s_client.parse(text)["outcome"] == "error"
 
 
 def test_a_quick_refusal_that_closes_stdin_is_no_crash():
     script = "print('CONNECTED(00000003)'); print('SSL alert number 40')"
-    timed_out, text = tls_probe.run_s_client(fake_s_client(script), timeout=5, settle=1)
+    timed_out, text = _tls_offer.run_s_client(fake_s_client(script), timeout=5, settle=1)
     assert not timed_out and _s_client.parse(text)["outcome"] == "refused"

@@ -1,0 +1,70 @@
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The auditor's probes of one endpoint, run together (the ``audit_probe`` module).
+
+Each part takes the options of its single-probe module (the same spec, so the same defaults
+and checks) and returns what that module returns; the parts run at the same time because
+none depends on another's outcome.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.voipsec.baresip.plugins.module_utils import _net_probe, _pool, _sip_call, _tls_offer
+
+CIPHER_LIST_ARGV = _tls_offer.CIPHER_LIST_ARGV
+SPECS = {
+    "tls": _tls_offer.option_spec,
+    "plaintext": _net_probe.plaintext_spec,
+    "control": _net_probe.ports_spec,
+    "calls": _sip_call.option_spec,
+}
+
+
+def validate(params):
+    """({part: validated options} for the parts given, [problems])."""
+    parts, problems = {}, []
+    for name, spec in SPECS.items():
+        if params.get(name) is None:
+            continue
+        result = ArgumentSpecValidator(spec()).validate(params[name])
+        if result.error_messages:
+            problems.extend(f"{name}: {msg}" for msg in result.error_messages)
+            continue
+        parts[name] = result.validated_parameters
+    if "tls" in parts and parts["tls"]["workers"] < 1:
+        problems.append(f"tls: workers must be 1 or more, not {parts['tls']['workers']}")
+    if "tls" in parts and not parts["tls"]["offers"] and not parts["tls"]["sweep"]:
+        problems.append("tls: nothing to offer: give offers or sweep=true")
+    return parts, problems
+
+
+def _runners(host, parts, cipher_list):
+    return {
+        "tls": lambda p: _tls_offer.run(dict(p, host=host), p["offers"], cipher_list if p["sweep"] else None),
+        "plaintext": lambda p: _net_probe.plaintext(host, p["port"], p["transports"], p["timeout"]),
+        "control": lambda p: _net_probe.ports(host, p["ports"], p["timeout"]),
+        "calls": lambda p: _sip_call.run(dict(p, host=host)),
+    }
+
+
+def run(host, parts, cipher_list=None, runners=None):
+    """Every part at once; {part: its result or None, "seconds": {part: wall time}}. A part that
+    raises is ``{"failed": True, "msg": ...}`` and does not stop the others."""
+    runners = runners or _runners(host, parts, cipher_list)
+    names = [name for name in SPECS if name in parts]
+
+    def one(name):
+        started = time.monotonic()
+        try:
+            out = runners[name](parts[name])
+        except Exception as exc:  # one broken part must not void the others' evidence
+            out = {"failed": True, "msg": f"{name} probe broke: {type(exc).__name__}: {exc}"}
+        return out, round(time.monotonic() - started, 3)
+
+    done = dict(zip(names, _pool.run_ordered(one, names, max(1, len(names)))))
+    result = {name: done[name][0] if name in done else None for name in SPECS}
+    result["seconds"] = {name: done[name][1] for name in names}
+    return result

@@ -1,0 +1,131 @@
+#!/usr/bin/python
+# Copyright: voipsec.baresip contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: audit_probe
+short_description: Run the auditor's network probes of one endpoint at the same time, in one call
+description:
+  - Runs the probes of M(voipsec.baresip.tls_probe), M(voipsec.baresip.sip_plaintext_probe),
+    M(voipsec.baresip.port_probe) and M(voipsec.baresip.sip_call_probe) against O(host) concurrently,
+    in one module call from the auditor, and returns each probe's result under its own key exactly
+    as the single module returns it.
+  - The probes are independent - TLS handshakes, OPTIONS over plaintext transports, TCP connections
+    and SDES calls do not depend on each other's outcome - so running them together changes only the
+    time they take. The calls among themselves run one after another (a UA answers one call at a
+    time); the TLS offers run in the bounded pool of O(tls).
+  - A part that breaks is reported as C(failed=true) with C(msg) saying why under its key; the other
+    parts still report. Omitted parts are not run and return null.
+  - Read-only for the target; runs on the host the task is delegated to (an auditor).
+version_added: 0.1.0
+author: voipsec.baresip maintainers (@voipsec)
+extends_documentation_fragment:
+  - voipsec.baresip.probe
+options:
+  host:
+    description: Name or address of the endpoint.
+    type: str
+    required: true
+  tls:
+    description:
+      - TLS offers and the sweep - the options of M(voipsec.baresip.tls_probe) except O(host), with the
+        same defaults.
+    type: dict
+  plaintext:
+    description:
+      - Plaintext SIP - the options of M(voipsec.baresip.sip_plaintext_probe) except O(host).
+    type: dict
+  control:
+    description:
+      - TCP ports that must not accept connections - the options of M(voipsec.baresip.port_probe)
+        except O(host).
+    type: dict
+  calls:
+    description:
+      - SDES calls - the options of M(voipsec.baresip.sip_call_probe) except O(host).
+    type: dict
+"""
+
+EXAMPLES = r"""
+- name: Probe the endpoint from the auditor in one call
+  voipsec.baresip.audit_probe:
+    host: 192.0.2.10
+    tls:
+      port: 5061
+      sweep: true
+      offers:
+        - name: profile
+          version: TLSv1.2
+          cipher: ECDHE-ECDSA-AES256-GCM-SHA384
+    plaintext:
+      port: 5060
+    control:
+      ports: [4444]
+    calls:
+      port: 5061
+      to_user: ua1
+      offers:
+        - name: profile suite
+          crypto_suites: [AES_CM_128_HMAC_SHA1_80]
+  delegate_to: auditor
+  register: probes
+"""
+
+RETURN = r"""
+tls:
+  description: What M(voipsec.baresip.tls_probe) returns (results, accepted, errors, sweep), or null.
+  returned: always
+  type: dict
+plaintext:
+  description: What M(voipsec.baresip.sip_plaintext_probe) returns (results, answered); null when not asked.
+  returned: always
+  type: dict
+control:
+  description: What M(voipsec.baresip.port_probe) returns (results, open); null when not asked.
+  returned: always
+  type: dict
+calls:
+  description: What M(voipsec.baresip.sip_call_probe) returns (results, established); null when not asked.
+  returned: always
+  type: dict
+seconds:
+  description: Wall-clock seconds each part took (they overlap).
+  returned: always
+  type: dict
+  sample: {"tls": 1.21, "plaintext": 0.01, "control": 0.0, "calls": 2.35}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voipsec.baresip.plugins.module_utils import _audit_probe
+
+
+def argument_spec():
+    return dict(
+        host=dict(type="str", required=True),
+        tls=dict(type="dict"),
+        plaintext=dict(type="dict"),
+        control=dict(type="dict"),
+        calls=dict(type="dict"),
+    )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    parts, problems = _audit_probe.validate(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    cipher_list = None
+    tls = parts.get("tls")
+    if tls is not None:
+        if module.get_bin_path(tls["openssl_path"]) is None:
+            module.fail_json(msg=f"{tls['openssl_path']} not found on the probing host")
+        if tls["sweep"]:
+            rc, cipher_list, err = module.run_command([tls["openssl_path"], *_audit_probe.CIPHER_LIST_ARGV])
+            if rc != 0:
+                module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
+    module.exit_json(changed=False, **_audit_probe.run(module.params["host"], parts, cipher_list))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The auditor's probes run together in one call and report as the single modules do."""
+
+import threading
+import time
+
+from ansible_collections.voipsec.baresip.plugins.module_utils import (
+    _audit_probe,
+    _net_probe,
+    _sip_call,
+    _tls_offer,
+)
+
+
+def test_parts_take_the_single_modules_options_and_defaults():
+    parts, problems = _audit_probe.validate(
+        {
+            "host": "192.0.2.5",
+            "tls": {"sweep": True},
+            "plaintext": {},
+            "control": {"ports": [4444]},
+            "calls": {
+                "to_user": "ua1",
+                "offers": [{"name": "p", "crypto_suites": ["AES_CM_128_HMAC_SHA1_80"]}],
+            },
+        }
+    )
+    assert problems == []
+    assert parts["tls"]["port"] == 5061 and parts["tls"]["workers"] == 8 and parts["tls"]["settle"] == 2
+    assert parts["plaintext"] == {"port": 5060, "transports": ["udp", "tcp"], "timeout": 3}
+    assert parts["calls"]["hold"] == 2 and parts["calls"]["offers"][0]["media_proto"] == "RTP/SAVP"
+    assert set(_audit_probe.SPECS["tls"]()) == set(_tls_offer.option_spec())
+    assert (
+        _audit_probe.SPECS["calls"] is _sip_call.option_spec
+        and _audit_probe.SPECS["control"] is _net_probe.ports_spec
+    )
+
+
+def test_bad_part_options_are_refused_with_the_part_named():
+    parts, problems = _audit_probe.validate(
+        {
+            "host": "h",
+            "tls": {"offers": [], "workers": 0},
+            "plaintext": {"transports": ["sctp"]},
+            "control": {},
+            "calls": {"offers": [{"name": "x", "media_proto": "RTP/XYZ"}]},
+        }
+    )
+    text = "\n".join(problems)
+    assert "tls: workers must be 1 or more" in text and "tls: nothing to offer" in text
+    assert "plaintext:" in text and "sctp" in text
+    assert "control:" in text and "ports" in text
+    assert "calls:" in text and "to_user" in text
+    assert set(parts) == {"tls"}
+
+
+def test_parts_overlap_and_a_broken_part_leaves_the_others():
+    running, peak = [0], [0]
+    lock = threading.Lock()
+
+    def slow(value):
+        def runner(_options):
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            time.sleep(0.05)
+            with lock:
+                running[0] -= 1
+            return value
+
+        return runner
+
+    def broken(_options):
+        raise OSError("network is unreachable")
+
+    runners = {"tls": slow({"results": ["t"]}), "control": slow({"results": ["c"]}), "calls": broken}
+    out = _audit_probe.run("h", {"tls": {}, "control": {}, "calls": {}}, runners=runners)
+    assert peak[0] == 2
+    assert out["tls"] == {"results": ["t"]} and out["control"] == {"results": ["c"]}
+    assert out["calls"] == {"failed": True, "msg": "calls probe broke: OSError: network is unreachable"}
+    assert out["plaintext"] is None
+    assert set(out["seconds"]) == {"tls", "control", "calls"} and out["seconds"]["tls"] >= 0.05
+
+
+def test_a_real_unreachable_target_is_no_pass():
+    # a closed port on this machine: every part reports what a closed endpoint gives, none passes
+    parts, problems = _audit_probe.validate(
+        {
+            "host": "127.0.0.1",
+            "tls": {"port": 9, "offers": [{"name": "profile", "version": "TLSv1.2"}], "timeout": 3},
+            "plaintext": {"port": 9, "transports": ["tcp"]},
+            "control": {"ports": [9]},
+            "calls": {"port": 9, "to_user": "ua1", "offers": [{"name": "p"}], "timeout": 2},
+        }
+    )
+    assert problems == []
+    out = _audit_probe.run("127.0.0.1", parts)
+    assert out["tls"]["results"][0]["outcome"] == "error" and out["tls"]["accepted"] == []
+    assert out["plaintext"]["answered"] == [] and out["plaintext"]["results"][0]["connected"] is False
+    assert out["control"]["open"] == [] and out["control"]["results"][0]["state"] == "closed"
+    assert out["calls"]["established"] == [] and out["calls"]["results"][0]["outcome"] == "error"
+
+
+def _udp_pair():
+    import socket
+
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tx.connect(rx.getsockname())
+    return rx, tx
+
+
+def test_media_is_received_until_enough_packets_arrived():
+    rx, tx = _udp_pair()
+    with rx, tx:
+        tx.send(b"\x00" * 40)  # not RTP version 2
+        tx.send(b"\x80\x00")  # truncated header
+        for seq in range(60):
+            tx.send(b"\x80\x00" + seq.to_bytes(2, "big") + b"\x00" * 8 + b"payload")
+        started = time.monotonic()
+        packets = _sip_call.receive_rtp(rx, 5, enough=50)
+        assert len(packets) == 50 and time.monotonic() - started < 1
+        assert packets[0][2:4] == b"\x00\x00" and packets[-1][2:4] == (49).to_bytes(2, "big")
+
+
+def test_without_enough_packets_the_hold_is_waited_out():
+    rx, tx = _udp_pair()
+    with rx, tx:
+        for seq in range(3):
+            tx.send(b"\x80\x00" + seq.to_bytes(2, "big") + b"\x00" * 8)
+        started = time.monotonic()
+        assert len(_sip_call.receive_rtp(rx, 0.3, enough=50)) == 3
+        assert time.monotonic() - started >= 0.3
+        assert _sip_call.receive_rtp(rx, 0.1, enough=0) == []
