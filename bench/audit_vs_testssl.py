@@ -1,12 +1,13 @@
 #!/usr/bin/env python
-"""Benchmark: voipsec.baresip's audit against testssl.sh, on the same endpoint.
+"""Benchmark: voipsec.baresip's audit, and its TLS sweep alone, against testssl.sh on the same endpoint.
 
-In one run: deploy (or reuse) the demo lab, switch demo-ua1 to server-only TLS
-(testssl.sh 3.0 cannot present a client certificate, and the demo endpoints
-require one), time `ansible-playbook playbooks/verify.yml` against demo-ua1 and
-`testssl.sh -p -E -f -S` against the same SIP over TLS port, compare the
-accepted protocol, cipher and group sets each one saw, and switch mutual TLS
-back on. Prints figures only.
+In one run: deploy (or reuse) the demo lab, switch demo-ua1 to server-only TLS (testssl.sh 3.0
+cannot present a client certificate, and the demo endpoints require one), then, BENCH_RUNS times
+each (default 3): `ansible-playbook playbooks/verify.yml` against demo-ua1 from demo-auditor,
+the sweep alone (`voipsec.baresip.tls_probe` with sweep=true, ad hoc from demo-auditor) and
+`testssl.sh -p -E -f -S` on the same SIP over TLS port from this machine. Prints min/median
+times, the ratios against their goals and the accepted sets side by side; switches mutual TLS
+back on at the end.
 """
 
 from __future__ import annotations
@@ -14,32 +15,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "results"
+from _lab import INVENTORY, OUT, RUNS, address, demo_lab, fail, ratio, row, run, timed
+
 CURVES = {"prime256v1": "P-256", "secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
-PROTOCOLS = {
-    "SSLv2": "SSLv2",
-    "SSLv3": "SSLv3",
-    "TLS1": "TLSv1",
-    "TLS1_1": "TLSv1.1",
-    "TLS1_2": "TLSv1.2",
-    "TLS1_3": "TLSv1.3",
-}
-
-
-def run(argv, **kw):
-    start = time.monotonic()
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, **kw)
-    return proc, time.monotonic() - start
+PROTOCOLS = {"SSLv2": "SSLv2", "SSLv3": "SSLv3", "TLS1": "TLSv1", "TLS1_1": "TLSv1.1"}
+PROTOCOLS.update({"TLS1_2": "TLSv1.2", "TLS1_3": "TLSv1.3"})
+GOALS = {"audit": 0.5, "sweep": 0.25}
 
 
 def testssl_sets(path):
-    data = json.loads(Path(path).read_text())
+    data = json.loads(path.read_text())
     versions, ciphers, groups = set(), set(), set()
     for entry in data:
         eid, finding = entry.get("id", ""), entry.get("finding", "")
@@ -51,16 +38,16 @@ def testssl_sets(path):
                 ciphers.add(parts[3])
         elif eid in ("PFS_ECDHE_curves", "FS_ECDHE_curves"):
             groups.update(CURVES.get(c, c) for c in finding.split())
-    return versions, ciphers, groups
+    return {"protocols": versions, "ciphers": ciphers, "groups": groups, "signature algorithms": None}
 
 
-def audit_sets(evidence_dir):
-    sweep = json.loads(next(Path(evidence_dir).glob("*.json")).read_text())["tls"]["sweep"]
-    return (
-        set(sweep["versions"]),
-        set(sweep["tls12_ciphers"] + sweep["tls13_ciphersuites"]),
-        set(sweep["groups"]),
-    )
+def our_sets(sweep):
+    return {
+        "protocols": set(sweep["versions"]),
+        "ciphers": set(sweep["tls12_ciphers"] + sweep["tls13_ciphersuites"]),
+        "groups": set(sweep["groups"]),
+        "signature algorithms": set(sweep["signature_algorithms"]),
+    }
 
 
 def main():
@@ -69,86 +56,69 @@ def main():
         print("testssl.sh is not installed (apt-get install testssl.sh)", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    proc, _seconds = run(["demo/run.sh"])
-    if "reports:" not in proc.stdout:
-        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
-        return 1
-    site = ["ansible-playbook", "-i", "demo/inventory.yml", "playbooks/site.yml", "--limit", "demo-ua1"]
+    demo_lab()
+    site = ["ansible-playbook", *INVENTORY, "playbooks/site.yml", "--limit", "demo-ua1"]
     proc, _seconds = run([*site, "-e", "baresip_sip_verify_client=false"])
     if proc.returncode != 0:
-        print(proc.stdout[-3000:], file=sys.stderr)
-        return 1
+        fail("site.yml (server-only TLS on demo-ua1)", proc)
     try:
-        return compare(testssl)
+        return compare(testssl, address("demo-ua1"))
     finally:
         run(site)
 
 
-def compare(testssl):
-    addr = subprocess.run(
-        ["podman", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "demo-ua1"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
+def compare(testssl, addr):
     audit_dir = OUT / "audit"
-    shutil.rmtree(audit_dir, ignore_errors=True)
-    proc, audit_s = run(
-        [
-            "ansible-playbook",
-            "-i",
-            "demo/inventory.yml",
-            "playbooks/verify.yml",
-            "--limit",
-            "demo-ua1",
-            "-e",
-            "baresip_verify_client_auth=false",
-            "-e",
-            f"baresip_report_dir={audit_dir}",
-        ]
-    )
-    if proc.returncode != 0:
-        print(proc.stdout[-3000:], file=sys.stderr)
-        return 1
+    verify = ["ansible-playbook", *INVENTORY, "playbooks/verify.yml", "--limit", "demo-ua1"]
+    verify += ["-e", "baresip_verify_client_auth=false", "-e", f"baresip_report_dir={audit_dir}"]
+    audit = timed("verify.yml", verify)
+
+    sweep_args = json.dumps({"host": addr, "port": 5061, "sweep": True})
+    adhoc = ["ansible", "demo-auditor", *INVENTORY, "-m", "voipsec.baresip.tls_probe", "-a", sweep_args]
+    env = {
+        **os.environ,
+        "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
+        "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
+    }
+    sweep = timed("sweep", adhoc, env=env)
+    proc, _seconds = run(adhoc, env=env)
+    swept = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["demo-auditor"]
+    if "sweep" not in swept:
+        fail("the sweep", proc)
+
     tjson = OUT / "testssl.json"
-    tjson.unlink(missing_ok=True)
-    proc, testssl_s = run(
-        [
-            testssl,
-            "-p",
-            "-E",
-            "-f",
-            "-S",
-            "--jsonfile",
-            str(tjson),
-            "--warnings",
-            "off",
-            "--quiet",
-            "--color",
-            "0",
-            f"{addr}:5061",
-        ],
+    argv = [testssl, "-p", "-E", "-f", "-S", "--jsonfile", str(tjson), "--overwrite"]
+    argv += ["--warnings", "off", "--quiet", "--color", "0", f"{addr}:5061"]
+    reference = timed(
+        "testssl.sh",
+        argv,
+        check=lambda p: None if tjson.exists() else "no JSON written",
         env={**os.environ, "TERM": "dumb"},
     )
-    if not tjson.exists():
-        print(proc.stdout[-3000:], file=sys.stderr)
-        return 1
 
-    ours = audit_sets(audit_dir / "evidence")
-    theirs = testssl_sets(tjson)
-    print(f"endpoint            demo-ua1 {addr}:5061")
-    print(f"verify.yml          {audit_s:6.1f} s  (sweep, plaintext, SDES calls, state; from demo-auditor)")
-    print(f"testssl.sh -p -E -f -S {testssl_s:6.1f} s")
-    print(f"ratio verify/testssl {audit_s / testssl_s:6.2f}")
+    print(f"endpoint demo-ua1 {addr}:5061 (server-only TLS), from demo-auditor; {RUNS} runs each")
+    row("verify.yml, one endpoint, every check", audit)
+    row("TLS sweep alone (tls_probe sweep=true)", sweep)
+    row("testssl.sh -p -E -f -S", reference)
+    ok = ratio("verify.yml / testssl.sh", audit, reference, GOALS["audit"])
+    ok &= ratio("sweep / testssl.sh", sweep, reference, GOALS["sweep"])
+
+    evidence = json.loads((audit_dir / "evidence" / "demo-ua1.json").read_text())["tls"]["sweep"]
+    ours, theirs, alone = our_sets(evidence), testssl_sets(tjson), our_sets(swept["sweep"])
     same = True
-    for label, a, b in zip(("protocols", "ciphers", "groups"), ours, theirs):
-        match = a == b
+    for label in ours:
+        print(f"  {label:21} verify.yml: {', '.join(sorted(ours[label])) or '-'}")
+        print(f"  {'':21} sweep:      {', '.join(sorted(alone[label])) or '-'}")
+        if theirs[label] is None:
+            print(f"  {'':21} testssl.sh: not reported by testssl.sh 3.0")
+            same &= ours[label] == alone[label]
+            continue
+        match = ours[label] == theirs[label] == alone[label]
         same &= match
-        print(f"{label:10} verify: {', '.join(sorted(a)) or '-'}")
-        print(f"{'':10} testssl: {', '.join(sorted(b)) or '-'}  -> {'same' if match else 'DIFFERENT'}")
+        verdict = "same" if match else "DIFFERENT"
+        print(f"  {'':21} testssl.sh: {', '.join(sorted(theirs[label])) or '-'}  -> {verdict}")
     print(f"same accepted sets: {'yes' if same else 'no'}")
-    return 0
+    return 0 if ok and same else 1
 
 
 if __name__ == "__main__":

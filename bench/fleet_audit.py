@@ -1,55 +1,97 @@
 #!/usr/bin/env python
-"""Benchmark: audit time for the demo fleet's two endpoints against one endpoint.
+"""Benchmark: a fleet of 8 endpoints from the build-once artifact, and warm against cold site.yml.
 
-In one run: deploy (or reuse) the demo lab (demo/run.sh: builder, demo-ua1,
-demo-ua2, demo-auditor), then time `playbooks/verify.yml` from demo-auditor
-against demo-ua1 alone, against both endpoints with Ansible's parallel forks,
-and against both with one fork (the serial reference). Prints figures only.
+In one run: deploy (or reuse) the demo lab (demo/run.sh: builder, demo-ua1, demo-ua2,
+demo-auditor), start six more endpoint containers (demo-ua3 .. demo-ua8) on the demo network,
+converge them with `playbooks/site.yml` from the demo's exported artifact (cold: new
+containers, nothing compiled), run site.yml again on them (warm: must change nothing), then
+time `playbooks/verify.yml` from demo-auditor against demo-ua1 alone and against all eight with
+Ansible's default forks, BENCH_RUNS times each (default 3). Prints min/median times and the
+ratios against their goals; the six extra containers are removed at the end (--keep keeps them).
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "results" / "fleet"
+from _lab import (
+    OUT,
+    RUNS,
+    demo_lab,
+    extra_inventory,
+    fail,
+    ratio,
+    recap,
+    remove_endpoints,
+    report,
+    row,
+    run,
+    start_endpoints,
+    timed,
+)
+
+EXTRA = [f"demo-ua{i}" for i in range(3, 9)]
+GOALS = {"fleet": 2.0, "warm": 0.15}
 
 
-def audit(name, *extra):
-    report_dir = OUT / name
-    argv = ["ansible-playbook", "-i", "demo/inventory.yml", "playbooks/verify.yml"]
-    argv += ["-e", f"baresip_report_dir={report_dir}", *extra]
-    start = time.monotonic()
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
-    seconds = time.monotonic() - start
+def converged_without_change(proc):
     if proc.returncode != 0:
-        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
-        raise SystemExit(f"{name}: verify.yml exited {proc.returncode}")
-    report = json.loads((report_dir / "report.json").read_text())
-    checks = sum(len(h["checks"]) for h in report["hosts"])
-    return seconds, len(report["hosts"]), checks
+        return "non-zero exit"
+    changed = {h: r["changed"] for h, r in recap(proc).items() if r.get("changed")}
+    return f"changed on a warm run: {changed}" if changed else None
+
+
+def audited(report_dir, hosts):
+    def check(proc):
+        if proc.returncode != 0:
+            return "non-zero exit (an endpoint is not compliant)"
+        seen = {h["host"]: h["compliant"] for h in report(report_dir / "report.json")["hosts"]}
+        return None if sorted(seen) == sorted(hosts) and all(seen.values()) else f"report: {seen}"
+
+    return check
 
 
 def main():
-    proc = subprocess.run(["demo/run.sh"], cwd=ROOT, capture_output=True, text=True, check=False)
-    if "reports:" not in proc.stdout:
-        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
-        return 1
+    keep = "--keep" in sys.argv[1:]
+    demo_lab()
     OUT.mkdir(parents=True, exist_ok=True)
-    one, hosts1, checks1 = audit("one", "--limit", "demo-ua1")
-    fleet, hosts2, checks2 = audit("fleet", "--forks", "5")
-    serial, hosts3, checks3 = audit("serial", "--forks", "1")
-    print(f"one endpoint          {one:6.1f} s  ({hosts1} host, {checks1} checks)")
-    print(f"fleet, 5 forks        {fleet:6.1f} s  ({hosts2} hosts, {checks2} checks)")
-    print(f"fleet, 1 fork         {serial:6.1f} s  ({hosts3} hosts, {checks3} checks)")
-    print(f"ratio fleet/one       {fleet / one:6.2f}  (2.00 would be no parallelism)")
-    print(f"ratio serial/one      {serial / one:6.2f}")
-    print(f"per endpoint, fleet   {fleet / hosts2:6.1f} s")
-    return 0
+    inventory = extra_inventory(EXTRA, OUT / "fleet" / "inventory.json")
+    start_endpoints(EXTRA)
+    try:
+        site = ["ansible-playbook", *inventory, "playbooks/site.yml", "--limit", ",".join(EXTRA)]
+        proc, cold = run(site)
+        if proc.returncode != 0:
+            fail("cold site.yml on the six new endpoints", proc)
+        warm = timed("warm site.yml", site, check=converged_without_change)
+
+        one_dir, fleet_dir = OUT / "fleet" / "one", OUT / "fleet" / "eight"
+        verify = ["ansible-playbook", *inventory, "playbooks/verify.yml"]
+        one = timed(
+            "verify.yml on demo-ua1",
+            [*verify, "--limit", "demo-ua1", "-e", f"baresip_report_dir={one_dir}"],
+            check=audited(one_dir, ["demo-ua1"]),
+        )
+        eight = timed(
+            "verify.yml on 8 endpoints",
+            [*verify, "-e", f"baresip_report_dir={fleet_dir}"],
+            check=audited(fleet_dir, ["demo-ua1", "demo-ua2", *EXTRA]),
+        )
+    finally:
+        if not keep:
+            remove_endpoints(EXTRA)
+
+    checks = sum(len(h["checks"]) for h in report(fleet_dir / "report.json")["hosts"])
+    print(
+        f"fleet: demo-ua1 .. demo-ua8 from the demo's artifact, audited from demo-auditor; {RUNS} runs each"
+    )
+    row("verify.yml, 1 endpoint (mutual TLS)", one)
+    row("verify.yml, 8 endpoints, default forks", eight, f"  {checks} checks")
+    row("site.yml cold, 6 new endpoints", [cold])
+    row("site.yml warm, same 6 (changed=0)", warm)
+    ok = ratio("8 endpoints / 1 endpoint", eight, one, GOALS["fleet"])
+    ok &= ratio("warm / cold site.yml", warm, [cold], GOALS["warm"])
+    print(f"  per endpoint in the fleet audit: {min(eight) / 8:.1f} s")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
@@ -51,6 +52,16 @@ def served_certificate(pem, now=None):
     now = now or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%SZ")
     info["valid_at"] = {"now": info.get("not_before", "") <= now <= info.get("not_after", "")}
     return info
+
+
+def auditor_for(host, auditors):
+    """The auditor of ``host`` among ``auditors``: the one at index int(first 8 hex digits of
+    sha256(host)) mod len(auditors). Stable for a host whatever else the inventory holds, and even on
+    average; None when there are no auditors."""
+    auditors = list(auditors or [])
+    if not auditors:
+        return None
+    return auditors[int(hashlib.sha256(str(host).encode("utf-8")).hexdigest()[:8], 16) % len(auditors)]
 
 
 def audit_check_ids(profile, settings=None):
@@ -109,6 +120,7 @@ class FilterModule:
             "audit_check_ids": audit_check_ids,
             "certificate_problems": certificate_problems,
             "served_certificate": served_certificate,
+            "auditor_for": auditor_for,
             "host_report": host_report,
             "unmeasured_report": unmeasured_report,
             "complete_reports": complete_reports,

@@ -97,3 +97,25 @@ def test_audit_check_ids_follow_settings(profile):
     fleet = audit.audit_check_ids(profile, {"cafile": "/ca.pem", "client_auth": True})
     assert "tls.trust" not in plain and "tls.client_auth" not in plain
     assert set(fleet) - set(plain) == {"tls.trust", "tls.client_auth"}
+
+
+def test_auditor_for_spreads_a_fleet_and_is_stable():
+    auditors = ["aud1", "aud2", "aud3"]
+    fleet = [f"ua{i}.example.net" for i in range(3000)]
+    picks = [audit.auditor_for(host, auditors) for host in fleet]
+    counts = {a: picks.count(a) for a in auditors}
+    assert set(picks) == set(auditors)
+    assert all(850 <= n <= 1150 for n in counts.values()), counts
+    # the rule as documented, for one host
+    import hashlib
+
+    index = int(hashlib.sha256(b"ua1.example.net").hexdigest()[:8], 16) % 3
+    assert audit.auditor_for("ua1.example.net", auditors) == auditors[index]
+    # a host keeps its auditor whatever else the inventory holds
+    assert [audit.auditor_for(h, auditors) for h in fleet[:10]] == picks[:10]
+    assert audit.auditor_for("ua1", ["only"]) == "only"
+
+
+@pytest.mark.parametrize("auditors", [[], None])
+def test_auditor_for_without_auditors(auditors):
+    assert audit.auditor_for("ua1", auditors) is None
