@@ -18,15 +18,15 @@ STATUSES = ("pass", "fail", "error", "skip")
 # Facts a check can need, and what produces each.
 FACTS = {
     "endpoint": "baresip_info on the endpoint: service, log of the running invocation, sockets, key files",
-    "tls": "tls_probe from the auditor: the profile's offer and the sweep",
+    "tls": "audit_probe from the auditor, its tls part (tls_probe): the profile's offer and the sweep",
     "client_auth": "tls_probe from the auditor without, with a foreign and with a revoked client certificate",
     "certificate": "the certificate the UA served in the profile handshake, read on the controller"
     " (community.crypto's x509_certificate_info filter)",
     "receiver": "sip_receiver_probe: the UA dials an s_server on the endpoint",
     "revoked_server": "sip_receiver_probe serving the endpoint's revoked canary certificate: the UA dials it",
-    "plaintext": "sip_plaintext_probe from the auditor: SIP OPTIONS over UDP and TCP",
-    "control": "port_probe from the auditor to the ctrl_tcp port",
-    "calls": "sip_call_probe from the auditor: SDES calls",
+    "plaintext": "audit_probe from the auditor, its plaintext part (sip_plaintext_probe): OPTIONS over UDP, TCP",
+    "control": "audit_probe from the auditor, its control part (port_probe): the ctrl_tcp port",
+    "calls": "audit_probe from the auditor, its calls part (sip_call_probe): SDES calls",
 }
 
 
