@@ -24,7 +24,7 @@ FACTS = {
     " (community.crypto's x509_certificate_info filter)",
     "receiver": "sip_receiver_probe: the UA dials an s_server on the endpoint",
     "revoked_server": "sip_receiver_probe serving the endpoint's revoked canary certificate: the UA dials it",
-    "plaintext": "audit_probe from the auditor, its plaintext part (sip_plaintext_probe): OPTIONS over UDP, TCP",
+    "plaintext": "audit_probe from the auditor, plaintext part (sip_plaintext_probe): OPTIONS over UDP, TCP",
     "control": "audit_probe from the auditor, its control part (port_probe): the ctrl_tcp port",
     "calls": "audit_probe from the auditor, its calls part (sip_call_probe): SDES calls",
 }
