@@ -17,6 +17,10 @@ IMAGE = os.environ.get("MOLECULE_IMAGE", "localhost/voipsec-debian:bookworm")
 NETWORK = "voipsec-demo"
 INVENTORY = ["-i", "demo/inventory.yml"]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+# demo/inventory.yml finds the demo state beside itself; hosts added from another inventory
+# source are told where it is (demo/run.sh exports the same default)
+os.environ.setdefault("BARESIP_DEMO_STATE", str(ROOT / ".cache" / "demo"))
+os.environ.setdefault("BARESIP_SOURCE_CACHE", str(ROOT / ".cache" / "sources"))
 
 
 def run(argv, **kw):

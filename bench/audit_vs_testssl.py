@@ -4,8 +4,8 @@
 In one run: deploy (or reuse) the demo lab, switch demo-ua1 to server-only TLS (testssl.sh 3.0
 cannot present a client certificate, and the demo endpoints require one), then, BENCH_RUNS times
 each (default 3): `ansible-playbook playbooks/verify.yml` against demo-ua1 from demo-auditor,
-the sweep alone (`voipsec.baresip.tls_probe` with sweep=true, ad hoc from demo-auditor) and
-`testssl.sh -p -E -f -S` on the same SIP over TLS port from this machine. Prints min/median
+the audit's TLS sweep alone (bench/sweep_once.py: the tls_probe module's code without Ansible)
+and `testssl.sh -p -E -f -S` on the same SIP over TLS port, both from this machine. Prints min/median
 times, the ratios against their goals and the accepted sets side by side; switches mutual TLS
 back on at the end.
 """
@@ -73,38 +73,35 @@ def compare(testssl, addr):
     verify += ["-e", "baresip_verify_client_auth=false", "-e", f"baresip_report_dir={audit_dir}"]
     audit = timed("verify.yml", verify)
 
-    sweep_args = json.dumps({"host": addr, "port": 5061, "sweep": True})
-    adhoc = ["ansible", "demo-auditor", *INVENTORY, "-m", "voipsec.baresip.tls_probe", "-a", sweep_args]
-    env = {
-        **os.environ,
-        "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
-    }
-    sweep = timed("sweep", adhoc, env=env)
-    proc, _seconds = run(adhoc, env=env)
-    swept = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["demo-auditor"]
-    if "sweep" not in swept:
-        fail("the sweep", proc)
+    # the sweep alone from this machine, as testssl.sh runs: the tls_probe module's code, no Ansible
+    sweep_argv = [sys.executable, "bench/sweep_once.py", addr, "5061"]
+    sweep = timed("the sweep alone", sweep_argv)
+    proc, _seconds = run(sweep_argv)
+    swept = json.loads(proc.stdout)
 
-    tjson = OUT / "testssl.json"
-    argv = [testssl, "-p", "-E", "-f", "-S", "--jsonfile", str(tjson), "--overwrite"]
+    # testssl.sh writes no JSON file over an existing one: each run's is moved aside
+    tjson, last = OUT / "testssl.run.json", OUT / "testssl.json"
+    tjson.unlink(missing_ok=True)
+
+    def written(_proc):
+        if not tjson.exists():
+            return "no JSON written"
+        tjson.replace(last)
+        return None
+
+    argv = [testssl, "-p", "-E", "-f", "-S", "--jsonfile", str(tjson)]
     argv += ["--warnings", "off", "--quiet", "--color", "0", f"{addr}:5061"]
-    reference = timed(
-        "testssl.sh",
-        argv,
-        check=lambda p: None if tjson.exists() else "no JSON written",
-        env={**os.environ, "TERM": "dumb"},
-    )
+    reference = timed("testssl.sh", argv, check=written, env={**os.environ, "TERM": "dumb"})
 
     print(f"endpoint demo-ua1 {addr}:5061 (server-only TLS), from demo-auditor; {RUNS} runs each")
     row("verify.yml, one endpoint, every check", audit)
-    row("TLS sweep alone (tls_probe sweep=true)", sweep)
+    row("TLS sweep alone (bench/sweep_once.py)", sweep)
     row("testssl.sh -p -E -f -S", reference)
     ok = ratio("verify.yml / testssl.sh", audit, reference, GOALS["audit"])
     ok &= ratio("sweep / testssl.sh", sweep, reference, GOALS["sweep"])
 
     evidence = json.loads((audit_dir / "evidence" / "demo-ua1.json").read_text())["tls"]["sweep"]
-    ours, theirs, alone = our_sets(evidence), testssl_sets(tjson), our_sets(swept["sweep"])
+    ours, theirs, alone = our_sets(evidence), testssl_sets(last), our_sets(swept["sweep"])
     same = True
     for label in ours:
         print(f"  {label:21} verify.yml: {', '.join(sorted(ours[label])) or '-'}")

@@ -9,18 +9,69 @@ none depends on another's outcome.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tempfile
 import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.voipsec.baresip.plugins.module_utils import _net_probe, _pool, _sip_call, _tls_offer
 
 CIPHER_LIST_ARGV = _tls_offer.CIPHER_LIST_ARGV
+
+
+def client_auth_spec():
+    """The TLS offers' options, and a foreign certificate: an offer made with a throwaway
+    self-signed certificate on the given curve and digest, made on the auditor for this probe and
+    deleted after it."""
+    spec = _tls_offer.option_spec()
+    offer_options = spec["offers"]["options"]
+    spec["foreign"] = dict(
+        type="dict",
+        options=dict(
+            offer=dict(type="dict", required=True, options=offer_options),
+            curve=dict(type="str", required=True),
+            digest=dict(type="str", required=True),
+        ),
+    )
+    return spec
+
+
 SPECS = {
     "tls": _tls_offer.option_spec,
     "plaintext": _net_probe.plaintext_spec,
     "control": _net_probe.ports_spec,
     "calls": _sip_call.option_spec,
+    "client_auth": client_auth_spec,
 }
+
+
+def throwaway_certificate(directory, curve, digest, openssl="openssl"):
+    """A self-signed certificate and its key (mode 0600) in ``directory``, valid for a day: a
+    client certificate no fleet CA issued. Returns (certificate path, key path)."""
+    cert, key = os.path.join(directory, "foreign.pem"), os.path.join(directory, "foreign.key")
+    argv = [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", f"ec_paramgen_curve:{curve}", f"-{digest}"]
+    argv += ["-nodes", "-days", "1", "-subj", "/CN=voipsec-audit-foreign", "-keyout", key, "-out", cert]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=30)
+    if proc.returncode != 0:
+        raise RuntimeError(f"cannot make the throwaway certificate: {proc.stderr.strip()[-300:]}")
+    os.chmod(key, 0o600)
+    return cert, key
+
+
+def client_auth(host, options):
+    """The client-certificate offers; with ``foreign``, one more with a throwaway certificate
+    (second in the results), removed with its directory whatever happens."""
+    offers = list(options["offers"])
+    with tempfile.TemporaryDirectory(prefix="voipsec-foreign-") as directory:
+        foreign = options.get("foreign")
+        if foreign:
+            cert, key = throwaway_certificate(
+                directory, foreign["curve"], foreign["digest"], options["openssl_path"]
+            )
+            offers.insert(1, dict(foreign["offer"], client_cert=cert, client_key=key))
+        params = dict(options, host=host, client_cert=None, client_key=None)
+        return _tls_offer.run(params, offers)
 
 
 def validate(params):
@@ -34,8 +85,9 @@ def validate(params):
             problems.extend(f"{name}: {msg}" for msg in result.error_messages)
             continue
         parts[name] = result.validated_parameters
-    if "tls" in parts and parts["tls"]["workers"] < 1:
-        problems.append(f"tls: workers must be 1 or more, not {parts['tls']['workers']}")
+    for name in ("tls", "client_auth"):
+        if name in parts and parts[name]["workers"] < 1:
+            problems.append(f"{name}: workers must be 1 or more, not {parts[name]['workers']}")
     if "tls" in parts and not parts["tls"]["offers"] and not parts["tls"]["sweep"]:
         problems.append("tls: nothing to offer: give offers or sweep=true")
     return parts, problems
@@ -47,6 +99,7 @@ def _runners(host, parts, cipher_list):
         "plaintext": lambda p: _net_probe.plaintext(host, p["port"], p["transports"], p["timeout"]),
         "control": lambda p: _net_probe.ports(host, p["ports"], p["timeout"]),
         "calls": lambda p: _sip_call.run(dict(p, host=host)),
+        "client_auth": lambda p: client_auth(host, p),
     }
 
 

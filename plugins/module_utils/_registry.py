@@ -19,7 +19,7 @@ STATUSES = ("pass", "fail", "error", "skip")
 FACTS = {
     "endpoint": "baresip_info on the endpoint: service, log of the running invocation, sockets, key files",
     "tls": "audit_probe from the auditor, its tls part (tls_probe): the profile's offer and the sweep",
-    "client_auth": "tls_probe from the auditor without, with a foreign and with a revoked client certificate",
+    "client_auth": "audit_probe from the auditor: no, a throwaway and a revoked client certificate",
     "certificate": "the certificate the UA served in the profile handshake, read on the controller"
     " (community.crypto's x509_certificate_info filter)",
     "receiver": "sip_receiver_probe: the UA dials an s_server on the endpoint",

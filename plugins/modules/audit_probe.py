@@ -45,6 +45,15 @@ options:
     description:
       - SDES calls - the options of M(voipsec.baresip.sip_call_probe) except O(host).
     type: dict
+  client_auth:
+    description:
+      - Client-certificate offers of a mutual TLS audit - the options of M(voipsec.baresip.tls_probe)
+        except O(host) (no sweep; the part's own O(voipsec.baresip.tls_probe#module:client_cert) is
+        never presented, so an offer without one of its own offers none).
+      - With C(foreign) (C(offer), C(curve), C(digest)), one more offer - second in the results - presents
+        a throwaway self-signed certificate on that curve and digest, made with C(openssl req) in a
+        private temporary directory on the auditor for this probe and removed with it afterwards.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -89,6 +98,10 @@ calls:
   description: What M(voipsec.baresip.sip_call_probe) returns (results, established); null when not asked.
   returned: always
   type: dict
+client_auth:
+  description: What M(voipsec.baresip.tls_probe) returns for the client-certificate offers, or null.
+  returned: always
+  type: dict
 seconds:
   description: Wall-clock seconds each part took (they overlap).
   returned: always
@@ -107,6 +120,7 @@ def argument_spec():
         plaintext=dict(type="dict"),
         control=dict(type="dict"),
         calls=dict(type="dict"),
+        client_auth=dict(type="dict"),
     )
 
 
@@ -117,13 +131,13 @@ def main():
         module.fail_json(msg="; ".join(problems))
     cipher_list = None
     tls = parts.get("tls")
-    if tls is not None:
-        if module.get_bin_path(tls["openssl_path"]) is None:
-            module.fail_json(msg=f"{tls['openssl_path']} not found on the probing host")
-        if tls["sweep"]:
-            rc, cipher_list, err = module.run_command([tls["openssl_path"], *_audit_probe.CIPHER_LIST_ARGV])
-            if rc != 0:
-                module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
+    for name in ("tls", "client_auth"):
+        if name in parts and module.get_bin_path(parts[name]["openssl_path"]) is None:
+            module.fail_json(msg=f"{parts[name]['openssl_path']} not found on the probing host")
+    if tls is not None and tls["sweep"]:
+        rc, cipher_list, err = module.run_command([tls["openssl_path"], *_audit_probe.CIPHER_LIST_ARGV])
+        if rc != 0:
+            module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
     module.exit_json(changed=False, **_audit_probe.run(module.params["host"], parts, cipher_list))
 
 

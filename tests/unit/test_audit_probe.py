@@ -2,6 +2,7 @@
 
 import threading
 import time
+from pathlib import Path
 
 from ansible_collections.voipsec.baresip.plugins.module_utils import (
     _audit_probe,
@@ -132,3 +133,68 @@ def test_without_enough_packets_the_hold_is_waited_out():
         assert len(_sip_call.receive_rtp(rx, 0.3, enough=50)) == 3
         assert time.monotonic() - started >= 0.3
         assert _sip_call.receive_rtp(rx, 0.1, enough=0) == []
+
+
+def test_throwaway_certificate_is_on_the_curve_and_digest_and_removed_after(tmp_path, monkeypatch):
+    import subprocess
+
+    cert, _key = _audit_probe.throwaway_certificate(str(tmp_path), "secp384r1", "sha384")
+    text = subprocess.run(
+        ["openssl", "x509", "-in", cert, "-noout", "-text"], capture_output=True, text=True
+    ).stdout
+    assert (
+        "ASN1 OID: secp384r1" in text and "ecdsa-with-SHA384" in text and "CN = voipsec-audit-foreign" in text
+    )
+    assert oct((tmp_path / "foreign.key").stat().st_mode & 0o777) == "0o600"
+
+    seen = {}
+
+    def fake_run(params, offers, cipher_list=None):
+        seen["params"], seen["offers"] = params, offers
+        seen["files"] = [Path(o["client_cert"]).exists() for o in offers if o.get("client_cert")]
+        return {"results": [{"name": o["name"]} for o in offers], "accepted": [], "errors": []}
+
+    monkeypatch.setattr(_audit_probe._tls_offer, "run", fake_run)
+    parts, problems = _audit_probe.validate(
+        {
+            "host": "h",
+            "client_auth": {
+                "client_cert": "/etc/fleet.pem",
+                "offers": [{"name": "no_client_certificate", "version": "TLSv1.2"}],
+                "foreign": {
+                    "offer": {"name": "foreign_client_certificate", "version": "TLSv1.2"},
+                    "curve": "prime256v1",
+                    "digest": "sha256",
+                },
+            },
+        }
+    )
+    assert problems == []
+    out = _audit_probe.run("h", parts)
+    assert [r["name"] for r in out["client_auth"]["results"]] == [
+        "no_client_certificate",
+        "foreign_client_certificate",
+    ]
+    assert seen["params"]["client_cert"] is None and seen["params"]["host"] == "h"
+    assert seen["files"] == [True]
+    assert not Path(seen["offers"][1]["client_cert"]).exists(), "the throwaway certificate outlived the probe"
+
+
+def test_a_throwaway_certificate_that_cannot_be_made_is_a_failed_part():
+    parts, _problems = _audit_probe.validate(
+        {
+            "host": "127.0.0.1",
+            "client_auth": {
+                "port": 9,
+                "offers": [{"name": "no_client_certificate"}],
+                "foreign": {
+                    "offer": {"name": "foreign_client_certificate"},
+                    "curve": "nonsense",
+                    "digest": "sha256",
+                },
+            },
+        }
+    )
+    out = _audit_probe.run("127.0.0.1", parts)
+    assert out["client_auth"]["failed"] is True
+    assert "cannot make the throwaway certificate" in out["client_auth"]["msg"]
