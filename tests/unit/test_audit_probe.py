@@ -140,7 +140,7 @@ def test_throwaway_certificate_is_on_the_curve_and_digest_and_removed_after(tmp_
 
     cert, _key = _audit_probe.throwaway_certificate(str(tmp_path), "secp384r1", "sha384")
     text = subprocess.run(
-        ["openssl", "x509", "-in", cert, "-noout", "-text"], capture_output=True, text=True
+        ["openssl", "x509", "-in", cert, "-noout", "-text"], capture_output=True, text=True, check=True
     ).stdout
     assert (
         "ASN1 OID: secp384r1" in text and "ecdsa-with-SHA384" in text and "CN = voipsec-audit-foreign" in text
