@@ -17,8 +17,6 @@ import time
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.voipsec.baresip.plugins.module_utils import _net_probe, _pool, _sip_call, _tls_offer
 
-CIPHER_LIST_ARGV = _tls_offer.CIPHER_LIST_ARGV
-
 
 def client_auth_spec():
     """The TLS offers' options, and a foreign certificate: an offer made with a throwaway

@@ -88,6 +88,13 @@ def probe(params, offer):
 CIPHER_LIST_ARGV = ("ciphers", "-v", "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
 
 
+def cipher_list(run_command, openssl_path):
+    """(``openssl ciphers -v`` output the sweep is made from, None) or (None, why it failed);
+    ``run_command`` is ``AnsibleModule.run_command``."""
+    rc, out, err = run_command([openssl_path, *CIPHER_LIST_ARGV])
+    return (out, None) if rc == 0 else (None, f"openssl ciphers failed: {err.strip()}")
+
+
 def run(params, offers, cipher_list=None):
     """Every offer, then (with ``cipher_list``, the ``openssl ciphers -v`` output of
     ``CIPHER_LIST_ARGV``) every sweep offer; the module's return values."""

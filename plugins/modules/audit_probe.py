@@ -110,7 +110,7 @@ seconds:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _audit_probe
+from ansible_collections.voipsec.baresip.plugins.module_utils import _audit_probe, _tls_offer
 
 
 def argument_spec():
@@ -129,15 +129,14 @@ def main():
     parts, problems = _audit_probe.validate(module.params)
     if problems:
         module.fail_json(msg="; ".join(problems))
-    cipher_list = None
-    tls = parts.get("tls")
     for name in ("tls", "client_auth"):
         if name in parts and module.get_bin_path(parts[name]["openssl_path"]) is None:
             module.fail_json(msg=f"{parts[name]['openssl_path']} not found on the probing host")
-    if tls is not None and tls["sweep"]:
-        rc, cipher_list, err = module.run_command([tls["openssl_path"], *_audit_probe.CIPHER_LIST_ARGV])
-        if rc != 0:
-            module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
+    cipher_list = None
+    if parts.get("tls", {}).get("sweep"):
+        cipher_list, problem = _tls_offer.cipher_list(module.run_command, parts["tls"]["openssl_path"])
+        if problem:
+            module.fail_json(msg=problem)
     module.exit_json(changed=False, **_audit_probe.run(module.params["host"], parts, cipher_list))
 
 

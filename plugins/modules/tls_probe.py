@@ -265,9 +265,9 @@ def main():
         module.fail_json(msg=f"{p['openssl_path']} not found on the probing host")
     cipher_list = None
     if p["sweep"]:
-        rc, cipher_list, err = module.run_command([p["openssl_path"], *_tls_offer.CIPHER_LIST_ARGV])
-        if rc != 0:
-            module.fail_json(msg=f"openssl ciphers failed: {err.strip()}")
+        cipher_list, problem = _tls_offer.cipher_list(module.run_command, p["openssl_path"])
+        if problem:
+            module.fail_json(msg=problem)
     if not p["offers"] and not p["sweep"]:
         module.fail_json(msg="nothing to offer: give offers or sweep=true")
     module.exit_json(changed=False, **_tls_offer.run(p, p["offers"], cipher_list))

@@ -81,3 +81,16 @@ def test_a_quick_refusal_that_closes_stdin_is_no_crash():
     script = "print('CONNECTED(00000003)'); print('SSL alert number 40')"
     timed_out, text = _tls_offer.run_s_client(fake_s_client(script), timeout=5, settle=1)
     assert not timed_out and _s_client.parse(text)["outcome"] == "refused"
+
+
+def test_cipher_list_runs_openssl_and_names_a_failure():
+    calls = []
+
+    def ok(argv):
+        calls.append(argv)
+        return 0, "ECDHE-ECDSA-AES256-GCM-SHA384 TLSv1.2 Kx=ECDH Au=ECDSA Enc=AESGCM(256) Mac=AEAD\n", ""
+
+    assert _tls_offer.cipher_list(ok, "/usr/bin/openssl")[1] is None
+    assert calls == [["/usr/bin/openssl", "ciphers", "-v", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"]]
+    text, problem = _tls_offer.cipher_list(lambda argv: (1, "", "Error in cipher list\n"), "openssl")
+    assert text is None and problem == "openssl ciphers failed: Error in cipher list"
