@@ -87,9 +87,10 @@ def _subset(ctx, category, allowed, required=()):
     return Verdict("pass", expected, observed)
 
 
-_SWEEP_EVIDENCE = """The sweep offered each candidate alone: at least one was accepted, every accepted one is
-    in the profile, and every other was refused by the server with a TLS alert (an unreachable or
-    timed-out offer is an error, never a refusal)."""
+_SWEEP_EVIDENCE = """The sweep offered every candidate (alone, or by elimination: all not yet found together,
+    the one the server used taken out, until the server refused all that remained): at least one
+    was accepted, every accepted one is in the profile, and every other was refused by the server
+    with a TLS alert (an unreachable or timed-out offer is an error, never a refusal)."""
 
 
 @check(

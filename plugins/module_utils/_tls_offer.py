@@ -10,6 +10,7 @@ workers, openssl_path).
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from ansible_collections.voipsec.baresip.plugins.module_utils import _pool, _s_client, _tls_sweep
@@ -51,8 +52,13 @@ def run_s_client(argv, timeout, settle):
     In TLS 1.3 a server refuses a client certificate after the handshake; sending "Q" right
     away would end s_client before the refusal arrives and count it as accepted. ``settle``
     bounds the wait for the server's word after the handshake. Returns (timed_out, text).
+
+    s_client writes to a pipe through stdio, which holds the session ticket's lines back until
+    the process ends; run under ``stdbuf -oL`` (where the host has it) each line arrives when it
+    is written, so an accepted TLS 1.3 handshake settles at its ticket instead of after ``settle``.
     """
-    proc = Child(argv)
+    stdbuf = shutil.which("stdbuf")
+    proc = Child([stdbuf, "-oL", *argv] if stdbuf else argv)
     deadline = time.monotonic() + timeout
     handshake_at = None
     while proc.running and time.monotonic() < deadline:
@@ -97,17 +103,30 @@ def cipher_list(run_command, openssl_path):
 
 def run(params, offers, cipher_list=None):
     """Every offer, then (with ``cipher_list``, the ``openssl ciphers -v`` output of
-    ``CIPHER_LIST_ARGV``) every sweep offer; the module's return values."""
-    offers = list(offers)
-    sweep_offers = _tls_sweep.sweep_offers(_tls_sweep.parse_cipher_list(cipher_list)) if cipher_list else []
-    results = _pool.run_ordered(lambda offer: probe(params, offer), offers + sweep_offers, params["workers"])
+    ``CIPHER_LIST_ARGV``) the sweep; the module's return values.
+
+    The offers and the sweep's tasks (an offer alone, or a category found by elimination, whose
+    handshakes follow one another) share the bounded pool."""
+    tasks = [{"offer": offer} for offer in offers]
+    if cipher_list:
+        tasks += _tls_sweep.sweep_tasks(_tls_sweep.parse_cipher_list(cipher_list))
+
+    def one(offer):
+        return probe(params, offer)
+
+    def task_results(task):
+        return [one(task["offer"])] if "offer" in task else _tls_sweep.eliminate(one, task["chain"])
+
+    done = _pool.run_ordered(task_results, tasks, params["workers"])
+    results = [r for task in done for r in task]
     out = {
         "results": results,
         "accepted": [r["name"] for r in results if r["outcome"] == "accepted"],
         "errors": [r["name"] for r in results if r["outcome"] == "error"],
     }
-    if sweep_offers:
-        out["sweep"] = _tls_sweep.accepted_sets(sweep_offers, results[len(offers) :])
+    if cipher_list:
+        out["sweep"] = _tls_sweep.accepted_sets([r for task in done[len(offers) :] for r in task])
+        out["sweep"]["handshakes"] = len(results) - len(offers)
     return out
 
 

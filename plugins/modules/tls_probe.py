@@ -48,10 +48,15 @@ options:
     type: path
   sweep:
     description:
-      - Also offer every candidate alone and report the accepted sets in RV(sweep) - every
-        protocol version; every TLS 1.2 cipher the local OpenSSL knows that a certificate-based
-        server can negotiate (at security level 0, so weak ones are really offered); every TLS 1.3
+      - Also sweep every candidate and report the accepted sets in RV(sweep) - every protocol
+        version; every TLS 1.2 cipher the local OpenSSL knows that a certificate-based server can
+        negotiate (at security level 0, so weak ones are really offered); every TLS 1.3
         ciphersuite; every common group and signature algorithm, each under TLS 1.2 and TLS 1.3.
+      - Versions and the TLS 1.2 groups are offered one at a time. Ciphers, TLS 1.3 suites, TLS 1.3
+        groups and signature algorithms are found by elimination - every candidate not yet found
+        is offered in one handshake, the one the server used is taken out and the rest offered
+        again, until the server refuses all that remain. A handshake that errs, or that shows no
+        remaining candidate was used, makes the sweep offer each remaining candidate alone.
     type: bool
     default: false
   offers:
@@ -99,9 +104,10 @@ options:
     default: 2
   workers:
     description:
-      - How many handshakes run at the same time. Offers are independent, and the results are
-        reported in the order of the offers whatever the order they finished in, so the outcome
-        is the same as with V(1) (one after another), only sooner.
+      - How many handshakes run at the same time. Offers and the sweep's categories are
+        independent (within a category found by elimination the handshakes follow one another),
+        and the results are reported in the order of the offers whatever the order they finished
+        in, so the outcome is the same as with V(1) (one after another), only sooner.
       - Bounded so that a single-threaded UA is not flooded; its TLS handshakes are served in
         turn anyway, so more workers mostly hide the network and process start-up time.
     type: int
@@ -218,7 +224,7 @@ errors:
   type: list
   elements: str
 sweep:
-  description: With O(sweep=true), the items the server accepted when offered alone.
+  description: With O(sweep=true), the items the server accepted.
   returned: when O(sweep=true)
   type: dict
   contains:
@@ -239,13 +245,16 @@ sweep:
       type: list
       elements: str
     signature_algorithms:
-      description: Signature algorithms accepted alone.
+      description: Signature algorithms the server signed with.
       type: list
       elements: str
     errors:
-      description: Sweep offers that could not be measured.
+      description: Sweep offers of a candidate alone that could not be measured.
       type: list
       elements: str
+    handshakes:
+      description: How many handshakes the sweep took.
+      type: int
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
-from ansible_collections.voipsec.baresip.plugins.module_utils import _pool, _s_client
+from ansible_collections.voipsec.baresip.plugins.module_utils import _pool, _s_client, _tls_offer
 from ansible_collections.voipsec.baresip.plugins.module_utils import _tls_sweep as sw
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -16,46 +16,60 @@ def recorded(name):
     return (FIXTURES / "s_client" / f"{name}.txt").read_text()
 
 
+ACCEPTED = {
+    "versions": "TLSv1.2",
+    "tls12_ciphers": "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "groups": "P-384",
+    "signature_algorithms": "ECDSA+SHA384",
+}
+
+
 def recording_for(offer):
-    """What a P-384/ECDSA endpoint under the FIPS profile answered to each kind of offer."""
-    category, item = offer["category"], offer["item"]
-    if category == "versions":
-        return {"TLSv1.2": "accepted_fips", "TLSv1.3": "refused_tls13"}.get(item, "refused_tls11")
-    if category == "tls12_ciphers":
-        return "accepted_fips" if item == "ECDHE-ECDSA-AES256-GCM-SHA384" else "refused_cipher_aes128"
-    if category == "tls13_ciphersuites":
+    """What a P-384/ECDSA endpoint under the FIPS profile (TLS 1.2 only) answered to each kind of offer."""
+    category, version = offer["category"], offer["version"]
+    items = offer.get("items") or [offer["item"]]
+    if version == "TLSv1.3" or category == "tls13_ciphersuites":
         return "refused_tls13"
-    if category == "groups":
-        return (
-            "accepted_fips" if item == "P-384" and offer["version"] == "TLSv1.2" else "refused_group_x25519"
-        )
-    return "refused_sigalg_sha256" if "SHA256" in item else "accepted_fips"
+    if ACCEPTED[category] in items:
+        return "accepted_fips"
+    return {
+        "versions": "refused_tls11",
+        "tls12_ciphers": "refused_cipher_aes128",
+        "groups": "refused_group_x25519",
+        "signature_algorithms": "refused_sigalg_sha256",
+    }[category]
 
 
-def test_parallel_sweep_equals_sequential_on_recorded_outputs():
-    offers = sw.sweep_offers(sw.parse_cipher_list(CIPHERS))
+def test_parallel_sweep_equals_sequential_on_recorded_outputs(monkeypatch):
     finished = []
     lock = threading.Lock()
 
-    def probe(indexed):
-        index, offer = indexed
-        # later offers finish first: a pool that reported in completion order would differ
-        time.sleep(0.002 * (len(offers) - index) / len(offers))
+    def probe(_params, offer):
+        # chains that start later finish first: a pool that reported in completion order would differ
+        time.sleep(0.002 * (len(offer["name"]) % 7))
         with lock:
-            finished.append(index)
-        return dict(_s_client.parse(recorded(recording_for(offer))), name=offer["name"])
+            finished.append(offer["name"])
+        return dict(_s_client.parse(recorded(recording_for(offer))), name=offer["name"], offer=offer)
 
-    sequential = _pool.run_ordered(probe, enumerate(offers), 1)
-    assert finished == sorted(finished)
+    monkeypatch.setattr(_tls_offer, "probe", probe)
+    params = {"workers": 1}
+    sequential = _tls_offer.run(params, [], CIPHERS)
+    order = list(finished)
     finished.clear()
-    parallel = _pool.run_ordered(probe, enumerate(offers), 8)
-    assert finished != sorted(finished), "the offers did not overlap"
+    parallel = _tls_offer.run(dict(params, workers=8), [], CIPHERS)
+    assert finished != order, "the offers did not overlap"
     assert parallel == sequential
-    sets = sw.accepted_sets(offers, parallel)
-    assert sets == sw.accepted_sets(offers, sequential)
+    sets = parallel["sweep"]
     assert sets["versions"] == ["TLSv1.2"]
     assert sets["tls12_ciphers"] == ["ECDHE-ECDSA-AES256-GCM-SHA384"]
+    assert sets["tls13_ciphersuites"] == []
     assert sets["groups"] == ["P-384"] and sets["errors"] == []
+    assert sets["signature_algorithms"] == ["ECDSA+SHA384"]
+    assert (
+        sets["handshakes"]
+        == len(parallel["results"])
+        < len(sw.sweep_offers(sw.parse_cipher_list(CIPHERS))) / 4
+    )
 
 
 def test_at_most_workers_run_at_once():
