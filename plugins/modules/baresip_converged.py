@@ -109,20 +109,25 @@ _SERVICE_KEYS = ("MainPID", "ExecMainStartTimestamp", "ActiveState", "UnitFileSt
 
 
 def service_state(module, name):
-    rc, out, _err = module.run_command(
-        ["systemctl", "show", f"{name}.service", "-p", ",".join(_SERVICE_KEYS)]
-    )
+    """The unit's properties; empty when systemd cannot tell (no systemctl, no such unit)."""
+    systemctl = module.get_bin_path("systemctl")
+    if systemctl is None:
+        return {}
+    rc, out, _err = module.run_command([systemctl, "show", f"{name}.service", "-p", ",".join(_SERVICE_KEYS)])
     if rc != 0:
         return {}
     return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
 
 
 def due_time(module, renewals):
-    """Earliest time a renewal falls due; 0 when a file cannot be read."""
+    """Earliest time a renewal falls due; 0 when a file cannot be read (or there is no openssl)."""
     due = _NOTHING_DUE
+    openssl = module.get_bin_path("openssl")
     for item in renewals:
         kind = ["x509", "-enddate"] if item["kind"] == "certificate" else ["crl", "-nextupdate"]
-        rc, out, _err = module.run_command(["openssl", kind[0], "-noout", kind[1], "-in", item["path"]])
+        if openssl is None:
+            return 0
+        rc, out, _err = module.run_command([openssl, kind[0], "-noout", kind[1], "-in", item["path"]])
         when = _s_client.openssl_time(out.split("=", 1)[1]) if rc == 0 and "=" in out else None
         if when is None:
             return 0
