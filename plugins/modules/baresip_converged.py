@@ -14,7 +14,7 @@ description:
   - With O(state=check), compares the host with the record and returns RV(current) and the
     RV(reasons) it is not. Nothing is changed.
   - The record never holds file contents, only their digests.
-author: voipsec.baresip contributors
+author: voipsec.baresip maintainers (@voipsec)
 options:
   state:
     description: Write the record or compare with it.
