@@ -197,6 +197,7 @@ SERVICE_PROPERTIES = [
     "ExecMainStartTimestamp",
     "ExecMainStartTimestampMonotonic",
     "ControlGroup",
+    "UnitFileState",
 ]
 
 

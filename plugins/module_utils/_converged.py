@@ -16,6 +16,7 @@ same and whose host still shows exactly that has nothing to do.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -87,6 +88,20 @@ def _controller_path(path):
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _code_digest(code_root):
+    """sha256 of the collection's roles, plugins, profiles and playbooks: read once per controller
+    process, not once per host."""
+    h = hashlib.sha256()
+    for sub in ("roles", "plugins", "profiles", "playbooks"):
+        root = os.path.join(code_root, sub)
+        if os.path.isdir(root):
+            for p in _walk(root):
+                if "__pycache__" not in p:
+                    h.update(os.path.relpath(p, code_root).encode() + b"\0" + file_digest(p).encode())
+    return h.hexdigest()
+
+
 # Controller-only secrets stay out of the digest (it is stored on the hosts); private keys are
 # never read for it (their certificates are).
 _SECRET = re.compile(r"passphrase|password|secret")
@@ -99,13 +114,7 @@ def inputs_digest(variables, code_root, host_path_keys=()):
     names (absolute path values), except the variables in ``host_path_keys`` (paths on the host).
     Variables named like secrets are left out, files named by ``*_key`` variables are not read."""
     variables = {k: v for k, v in variables.items() if not _SECRET.search(k)}
-    h = hashlib.sha256()
-    for sub in ("roles", "plugins", "profiles", "playbooks"):
-        root = os.path.join(code_root, sub)
-        if os.path.isdir(root):
-            for p in _walk(root):
-                if "__pycache__" not in p:
-                    h.update(os.path.relpath(p, code_root).encode() + b"\0" + file_digest(p).encode())
+    h = hashlib.sha256(_code_digest(code_root).encode())
     h.update(json.dumps(variables, sort_keys=True, default=str).encode())
     for key in sorted(variables):
         value = variables[key]

@@ -101,11 +101,10 @@ import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _converged, _s_client
+from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _converged, _s_client
 
 # Without certificates to renew the record stays current until 2100-01-01.
 _NOTHING_DUE = 4102444800
-_SERVICE_KEYS = ("MainPID", "ExecMainStartTimestamp", "ActiveState", "UnitFileState")
 
 
 def service_state(module, name):
@@ -113,10 +112,8 @@ def service_state(module, name):
     systemctl = module.get_bin_path("systemctl")
     if systemctl is None:
         return {}
-    rc, out, _err = module.run_command([systemctl, "show", f"{name}.service", "-p", ",".join(_SERVICE_KEYS)])
-    if rc != 0:
-        return {}
-    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    rc, out, _err = module.run_command([systemctl, *_baresip_state.service_show_argv(f"{name}.service")[1:]])
+    return _baresip_state.parse_properties(out) if rc == 0 else {}
 
 
 def due_time(module, renewals):

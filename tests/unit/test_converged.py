@@ -128,6 +128,7 @@ def test_inputs_digest_covers_variables_code_and_named_controller_files(tmp_path
     second = cv.inputs_digest(variables, str(code), exclude)
     assert second != first
     (code / "roles" / "endpoint" / "main.yml").write_text("--- # changed\n")  # another collection
+    cv._code_digest.cache_clear()  # read once per controller process: the next run is another
     third = cv.inputs_digest(variables, str(code), exclude)
     assert third != second
     assert cv.inputs_digest(dict(variables, baresip_profile="y"), str(code), exclude) != third
