@@ -345,3 +345,16 @@ def test_gap_of_a_fips_endpoint_audited_as_niap(facts):
     assert "tls.handshake" not in lacks and "host.secrets" not in lacks
     same = _checks.host_report("ua1", niap, checks, None, "niap-vvoip-2")
     assert "gap" not in same
+
+
+def test_a_required_candidate_whose_offer_erred_is_not_measured_not_refused(profile, facts):
+    # the auditor could not make the offer (for instance its client certificate is missing): the
+    # required version is not shown refused, so the check is an error, not a failure
+    facts["tls"]["sweep"].update(versions=[], errors=["version TLSv1.2"])
+    check = by_id(evaluate(profile, facts))["tls.version"]
+    assert check["status"] == "error"
+    assert "not accepted although required: TLSv1.2" in check["observed"]
+    assert "not measured: version TLSv1.2" in check["observed"]
+    # with an accepted candidate outside the profile it fails whatever else erred
+    facts["tls"]["sweep"].update(versions=["TLSv1.1"])
+    assert by_id(evaluate(profile, facts))["tls.version"]["status"] == "fail"
