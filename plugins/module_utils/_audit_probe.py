@@ -1,10 +1,11 @@
 # Copyright: voipsec.baresip contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The auditor's probes of one endpoint, run together (the ``audit_probe`` module).
+"""The auditor's probes of one endpoint, or of many, run together (the ``audit_probe`` module).
 
 Each part takes the options of its single-probe module (the same spec, so the same defaults
 and checks) and returns what that module returns; the parts run at the same time because
-none depends on another's outcome.
+none depends on another's outcome. Several endpoints are probed in one call, a bounded number
+at a time, each exactly as it would be alone.
 """
 
 from __future__ import annotations
@@ -119,3 +120,28 @@ def run(host, parts, cipher_list=None, runners=None):
     result = {name: done[name][0] if name in done else None for name in SPECS}
     result["seconds"] = {name: done[name][1] for name in names}
     return result
+
+
+def validate_many(endpoints):
+    """([(name, host, parts, problems)] in the order given, [problems of the whole list]): each
+    endpoint's result is keyed by its name, so a name given twice is refused."""
+    names = [entry["name"] for entry in endpoints]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    problems = [f"endpoint names given more than once: {', '.join(twice)}"] if twice else []
+    return [(entry["name"], entry["host"], *validate(entry)) for entry in endpoints], problems
+
+
+def run_many(endpoints, parallel, cipher_list=None, run_one=None):
+    """{name: what ``run`` returns for that endpoint}, ``parallel`` endpoints at a time; an
+    endpoint whose options are invalid is ``{"failed": True, "msg": ...}`` and the others are
+    still probed. ``endpoints`` is the first value ``validate_many`` returns."""
+    run_one = run_one or (lambda host, parts: run(host, parts, cipher_list))
+
+    def one(entry):
+        _name, host, parts, problems = entry
+        if problems:
+            return {"failed": True, "msg": "; ".join(problems)}
+        return run_one(host, parts)
+
+    results = _pool.run_ordered(one, endpoints, parallel)
+    return {entry[0]: result for entry, result in zip(endpoints, results)}

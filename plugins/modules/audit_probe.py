@@ -5,7 +5,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: audit_probe
-short_description: Run the auditor's network probes of one endpoint at the same time, in one call
+short_description: Run the auditor's network probes of one endpoint, or of many, at the same time, in one call
 description:
   - Runs the probes of M(voipsec.baresip.tls_probe), M(voipsec.baresip.sip_plaintext_probe),
     M(voipsec.baresip.port_probe) and M(voipsec.baresip.sip_call_probe) against O(host) concurrently,
@@ -17,6 +17,10 @@ description:
     time); the TLS offers run in the bounded pool of O(tls).
   - A part that breaks is reported as C(failed=true) with C(msg) saying why under its key; the other
     parts still report. Omitted parts are not run and return null.
+  - With O(endpoints) instead of O(host), probes several endpoints in the one call, O(parallel) of
+    them at a time, each with its own parts exactly as a call for it alone would, and returns each
+    endpoint's result in RV(endpoints) under its name. An endpoint whose options are invalid gets
+    C(failed=true) with the reason; the others are still probed.
   - Read-only for the target; runs on the host the task is delegated to (an auditor).
 version_added: 0.1.0
 author: voipsec.baresip maintainers (@voipsec)
@@ -24,9 +28,44 @@ extends_documentation_fragment:
   - voipsec.baresip.probe
 options:
   host:
-    description: Name or address of the endpoint.
+    description:
+      - Name or address of the endpoint. Either O(host) (with the parts) or O(endpoints).
     type: str
-    required: true
+  endpoints:
+    description:
+      - Several endpoints, each with its own O(host) and parts (the options of the same names).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The key of this endpoint's result in RV(endpoints) (for example its inventory name).
+        type: str
+        required: true
+      host:
+        description: Name or address of the endpoint.
+        type: str
+        required: true
+      tls:
+        description: As O(tls).
+        type: dict
+      plaintext:
+        description: As O(plaintext).
+        type: dict
+      control:
+        description: As O(control).
+        type: dict
+      calls:
+        description: As O(calls).
+        type: dict
+      client_auth:
+        description: As O(client_auth).
+        type: dict
+  parallel:
+    description:
+      - With O(endpoints), how many endpoints are probed at a time (each with its own bounded pool
+        of TLS offers).
+    type: int
+    default: 4
   tls:
     description:
       - TLS offers and the sweep - the options of M(voipsec.baresip.tls_probe) except O(host), with the
@@ -82,29 +121,36 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+endpoints:
+  description:
+    - With O(endpoints), each endpoint's result under its name - what a call with O(host) returns
+      (the parts and RV(seconds)), or C(failed=true) and C(msg).
+    - The other return values are then not returned.
+  returned: when O(endpoints) is given
+  type: dict
 tls:
   description: What M(voipsec.baresip.tls_probe) returns (results, accepted, errors, sweep), or null.
-  returned: always
+  returned: with O(host)
   type: dict
 plaintext:
   description: What M(voipsec.baresip.sip_plaintext_probe) returns (results, answered); null when not asked.
-  returned: always
+  returned: with O(host)
   type: dict
 control:
   description: What M(voipsec.baresip.port_probe) returns (results, open); null when not asked.
-  returned: always
+  returned: with O(host)
   type: dict
 calls:
   description: What M(voipsec.baresip.sip_call_probe) returns (results, established); null when not asked.
-  returned: always
+  returned: with O(host)
   type: dict
 client_auth:
   description: What M(voipsec.baresip.tls_probe) returns for the client-certificate offers, or null.
-  returned: always
+  returned: with O(host)
   type: dict
 seconds:
   description: Wall-clock seconds each part took (they overlap).
-  returned: always
+  returned: with O(host)
   type: dict
   sample: {"tls": 1.21, "plaintext": 0.01, "control": 0.0, "calls": 2.35}
 """
@@ -113,9 +159,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import _audit_probe, _tls_offer
 
 
-def argument_spec():
+def _parts_spec():
     return dict(
-        host=dict(type="str", required=True),
         tls=dict(type="dict"),
         plaintext=dict(type="dict"),
         control=dict(type="dict"),
@@ -124,19 +169,52 @@ def argument_spec():
     )
 
 
+def argument_spec():
+    endpoint = dict(
+        name=dict(type="str", required=True), host=dict(type="str", required=True), **_parts_spec()
+    )
+    return dict(
+        host=dict(type="str"),
+        endpoints=dict(type="list", elements="dict", options=endpoint),
+        parallel=dict(type="int", default=4),
+        **_parts_spec(),
+    )
+
+
+def _tools(module, all_parts):
+    """Fails unless every openssl named is on the host; the sweep's cipher list, when one sweeps."""
+    cipher_list = None
+    for parts in all_parts:
+        for name in ("tls", "client_auth"):
+            if name in parts and module.get_bin_path(parts[name]["openssl_path"]) is None:
+                module.fail_json(msg=f"{parts[name]['openssl_path']} not found on the probing host")
+        if cipher_list is None and parts.get("tls", {}).get("sweep"):
+            cipher_list, problem = _tls_offer.cipher_list(module.run_command, parts["tls"]["openssl_path"])
+            if problem:
+                module.fail_json(msg=problem)
+    return cipher_list
+
+
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        required_one_of=[("host", "endpoints")],
+        mutually_exclusive=[("host", "endpoints"), *(("endpoints", part) for part in _parts_spec())],
+    )
+    if module.params["endpoints"] is not None:
+        if module.params["parallel"] < 1:
+            module.fail_json(msg=f"parallel must be 1 or more, not {module.params['parallel']}")
+        endpoints, problems = _audit_probe.validate_many(module.params["endpoints"])
+        if problems:
+            module.fail_json(msg="; ".join(problems))
+        cipher_list = _tools(module, [parts for _name, _host, parts, problems in endpoints if not problems])
+        results = _audit_probe.run_many(endpoints, module.params["parallel"], cipher_list)
+        module.exit_json(changed=False, endpoints=results)
     parts, problems = _audit_probe.validate(module.params)
     if problems:
         module.fail_json(msg="; ".join(problems))
-    for name in ("tls", "client_auth"):
-        if name in parts and module.get_bin_path(parts[name]["openssl_path"]) is None:
-            module.fail_json(msg=f"{parts[name]['openssl_path']} not found on the probing host")
-    cipher_list = None
-    if parts.get("tls", {}).get("sweep"):
-        cipher_list, problem = _tls_offer.cipher_list(module.run_command, parts["tls"]["openssl_path"])
-        if problem:
-            module.fail_json(msg=problem)
+    cipher_list = _tools(module, [parts])
     module.exit_json(changed=False, **_audit_probe.run(module.params["host"], parts, cipher_list))
 
 

@@ -198,3 +198,62 @@ def test_a_throwaway_certificate_that_cannot_be_made_is_a_failed_part():
     out = _audit_probe.run("127.0.0.1", parts)
     assert out["client_auth"]["failed"] is True
     assert "cannot make the throwaway certificate" in out["client_auth"]["msg"]
+
+
+def test_many_endpoints_each_as_alone_bounded_and_invalid_ones_reported():
+    # the results are keyed by name and in no way depend on which endpoint finished first
+    import threading
+
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    def run_one(host, parts):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05 if host.endswith("1") else 0.01)
+        with lock:
+            running[0] -= 1
+        return {"host": host, "parts": sorted(parts)}
+
+    endpoints, problems = _audit_probe.validate_many(
+        [
+            {"name": "ua1", "host": "10.0.0.1", "control": {"ports": [4444]}},
+            {"name": "ua2", "host": "10.0.0.2", "tls": {"port": 5061}},  # nothing to offer
+            {"name": "ua3", "host": "10.0.0.3", "plaintext": {"port": 5060}},
+            {"name": "ua4", "host": "10.0.0.4", "control": {"ports": [4444]}},
+        ]
+    )
+    assert problems == []
+    out = _audit_probe.run_many(endpoints, 2, run_one=run_one)
+    assert list(out) == ["ua1", "ua2", "ua3", "ua4"] and peak[0] == 2
+    assert out["ua1"] == {"host": "10.0.0.1", "parts": ["control"]}
+    assert out["ua2"] == {"failed": True, "msg": "tls: nothing to offer: give offers or sweep=true"}
+    assert out["ua3"] == {"host": "10.0.0.3", "parts": ["plaintext"]}
+
+
+def test_a_name_given_twice_is_refused():
+    _endpoints, problems = _audit_probe.validate_many(
+        [{"name": "ua1", "host": "a"}, {"name": "ua2", "host": "b"}, {"name": "ua1", "host": "c"}]
+    )
+    assert problems == ["endpoint names given more than once: ua1"]
+
+
+def test_many_real_endpoints_in_one_call_give_what_each_gives_alone():
+    # two closed ports on this machine, probed together and alone: the same observations
+    def request(name, port):
+        return {
+            "name": name,
+            "host": "127.0.0.1",
+            "plaintext": {"port": port, "transports": ["tcp"]},
+            "control": {"ports": [port]},
+        }
+
+    endpoints, problems = _audit_probe.validate_many([request("a", 9), request("b", 7)])
+    assert problems == []
+    together = _audit_probe.run_many(endpoints, 2)
+    for name, host, parts, _problems in endpoints:
+        alone = _audit_probe.run(host, parts)
+        for part in ("plaintext", "control"):
+            assert together[name][part] == alone[part]
+    assert together["a"]["control"]["results"][0]["port"] == 9
+    assert together["b"]["control"]["results"][0]["port"] == 7
