@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules, _checks, _report
+from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules, _checks, _drift, _report
 
 
 def probe_fact(result, key, part=None):
@@ -82,10 +82,14 @@ def sdes_call_offers(profile):
     return _checks.call_offers(profile)
 
 
-def host_report(checks, host, profile, reason=None, deployed_profile=None):
+def host_report(checks, host, profile, reason=None, deployed_profile=None, facts=None):
     """One endpoint's report; with the profile it was deployed under, and when that differs from
-    the audited one, a ``gap`` section: what it lacks for the audited profile."""
-    return _checks.host_report(host, profile, checks, reason, deployed_profile)
+    the audited one, a ``gap`` section: what it lacks for the audited profile. With the facts, an
+    ``observations`` section: what the next audit compares (``_drift.observations``)."""
+    report = _checks.host_report(host, profile, checks, reason, deployed_profile)
+    if facts is not None:
+        report["observations"] = _drift.observations(facts)
+    return report
 
 
 def unmeasured_report(host, profile, reason, settings=None):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as ET
 
+from ansible_collections.voipsec.baresip.plugins.module_utils import _drift
+
 _ORDER = ("fail", "error", "skip", "pass")
 
 
@@ -22,8 +24,9 @@ def summary(reports):
     }
 
 
-def junit(reports):
-    """One testsuite per host, one testcase per check."""
+def junit(reports, drift=None):
+    """One testsuite per host, one testcase per check; with the drift since the previous audit,
+    a check that newly fails says so at the start of its message."""
     suites = ET.Element("testsuites", name="voipsec.baresip audit")
     total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for rep in reports:
@@ -36,7 +39,12 @@ def junit(reports):
             "skipped": str(rep["counts"]["skip"]),
         }
         suite = ET.SubElement(suites, "testsuite", attrs)
-        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="profile", value=rep["profile"])
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="profile", value=rep["profile"])
+        changes = ((drift or {}).get("hosts") or {}).get(rep["host"]) or {}
+        new = {x["id"] for x in changes.get("new_failures") or []}
+        if new:
+            ET.SubElement(properties, "property", name="new_failures", value=" ".join(sorted(new)))
         for check in checks:
             case = ET.SubElement(
                 suite,
@@ -48,14 +56,11 @@ def junit(reports):
                 f"expected: {check['expected']}\nobserved: {check['observed']}\n"
                 f"controls: {', '.join(check['controls'])}\n{check['evidence']}"
             ).strip()
+            message = (f"new since {drift['previous']}: " if check["id"] in new else "") + check["observed"]
             if check["status"] == "fail":
-                ET.SubElement(
-                    case, "failure", message=check["observed"][:500], type="noncompliant"
-                ).text = detail
+                ET.SubElement(case, "failure", message=message[:500], type="noncompliant").text = detail
             elif check["status"] == "error":
-                ET.SubElement(
-                    case, "error", message=check["observed"][:500], type="not-measured"
-                ).text = detail
+                ET.SubElement(case, "error", message=message[:500], type="not-measured").text = detail
             elif check["status"] == "skip":
                 ET.SubElement(case, "skipped", message=check["observed"][:500])
             else:
@@ -115,8 +120,9 @@ def _dot(status, title):
     return f'<span class="dot {status}" title="{html.escape(title)}: {status}">{mark}</span>'
 
 
-def page(reports, generated_at, title="baresip compliance audit"):
-    """The whole report as one HTML page with inline CSS and no scripts."""
+def page(reports, generated_at, title="baresip compliance audit", drift=None):
+    """The whole report as one HTML page with inline CSS and no scripts; what changed since the
+    previous audit comes first."""
     e = html.escape
     s = summary(reports)
     verdict = "COMPLIANT" if s["compliant"] else "NOT COMPLIANT"
@@ -130,6 +136,7 @@ def page(reports, generated_at, title="baresip compliance audit"):
         "</header><main>",
         f"<p><span class='verdict {'ok' if s['compliant'] else 'bad'}'>{verdict}</span> "
         f"<span class='mute'>{s['compliant_hosts']} of {s['hosts']} endpoints compliant</span></p>",
+        *_drift.html_section(drift, reports),
         "<div class='cards'>",
     ]
     for status, label in (

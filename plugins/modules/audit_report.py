@@ -11,6 +11,14 @@ description:
     C(report.html) in O(path), and each endpoint's raw observations into C(evidence/<host>.json),
     in one step on the controller (an action plugin, no round trip to any host).
   - Each file is replaced atomically, so a reader never sees half a report.
+  - Each run's C(report.json) is also kept in C(history/) (the newest O(history) of them) and compared with
+    the earlier ones (for each endpoint, its latest earlier report) in a C(drift) section - checks that newly
+    fail, checks fixed, other status changes, observations that changed (the C(observations) of the host
+    reports), endpoints added and gone since the previous run.
+  - The HTML page shows the drift first; in the JUnit file a check that newly fails starts its message with
+    C(new since <previous audit>).
+  - A certificate that expires within O(expiry_warning_days) is a warning in the report and an Ansible
+    warning, before its check fails.
   - Reports C(changed=false) - the audit changes nothing on the hosts; the files are its output.
 version_added: 0.1.0
 author: voipsec.baresip maintainers (@voipsec)
@@ -37,6 +45,17 @@ options:
 
     type: dict
     default: {}
+  history:
+    description:
+      - How many reports to keep in C(history/) for the comparison; V(0) keeps none and compares nothing
+        (no C(drift) section).
+      - A history file that cannot be read is left out of the comparison and named in RV(history_problems).
+    type: int
+    default: 20
+  expiry_warning_days:
+    description: Days before a served certificate's notAfter from which the report warns.
+    type: int
+    default: 30
 attributes:
   action:
     support: full
@@ -83,4 +102,17 @@ summary:
   description: Endpoints audited, compliant, not compliant and not measured.
   returned: always
   type: dict
+drift:
+  description:
+    - What changed since the previous audit in O(path) - C(previous) (its time, null for the first audit),
+      C(added), C(gone), C(hosts) (per endpoint with a change - C(new_failures), C(fixed), C(status_changes),
+      C(observations), C(since)) and C(changed).
+    - Null when O(history=0).
+  returned: always
+  type: dict
+history_problems:
+  description: History files left out of the comparison, and why.
+  returned: when a history file could not be read
+  type: list
+  elements: str
 """
