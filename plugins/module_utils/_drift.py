@@ -11,7 +11,9 @@ other status changes, observations that changed, endpoints added or gone.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from datetime import datetime, timezone
 
 FAILING = ("fail", "error")
@@ -45,9 +47,13 @@ def observations(facts):
         out["certificate.not_after"] = str(cert.get("not_after") or "")
     endpoint = facts.get("endpoint")
     if _measured(endpoint):
-        artifact = (endpoint.get("manifest") or {}).get("artifact") or {}
-        if artifact.get("sha256"):
-            out["build.artifact"] = f"{artifact.get('name') or '?'} sha256:{artifact['sha256']}"
+        manifest = endpoint.get("manifest")
+        if isinstance(manifest, dict) and manifest:
+            versions = (manifest.get("inputs") or {}).get("versions") or {}
+            digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+            out["build.manifest"] = (
+                ", ".join(f"{name} {versions[name]}" for name in sorted(versions)) or "versions unknown"
+            ) + f" (manifest sha256:{digest})"
         service = endpoint.get("service") or {}
         if service.get("InvocationID"):
             out["service.invocation"] = (

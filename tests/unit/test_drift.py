@@ -30,6 +30,7 @@ def test_observations_of_a_recorded_audit():
     assert seen["certificate.serial"] == "145532135191612437064281747503546337782115260721"
     assert seen["service.invocation"].startswith("9f8610fd76724aaa9bbe5941ed151b9a (MainPID ")
     assert seen["srtp.answered_suite"] == "AES_CM_128_HMAC_SHA1_80"
+    assert seen["build.manifest"].startswith("baresip 1.1.0, re 2.0.1, rem 1.0.0 (manifest sha256:")
     assert report(FACTS)["observations"] == seen
 
 
@@ -67,6 +68,7 @@ def test_a_weakened_restarted_reissued_endpoint_shows_exactly_that():
     later = copy.deepcopy(FACTS)
     later["tls"]["sweep"]["versions"].append("TLSv1.3")
     later["certificate"]["serial_number"] = 42
+    later["endpoint"]["manifest"]["built_at"] = "2026-12-01T00:00:00Z"  # rebuilt
     for state in ("endpoint", "endpoint_after"):
         later[state]["service"].update(InvocationID="0" * 32, MainPID="999")
     later["endpoint"]["log"]["invocation"] = "0" * 32  # the log read is the new run's
@@ -83,6 +85,7 @@ def test_a_weakened_restarted_reissued_endpoint_shows_exactly_that():
         "tls.accepted.versions",
         "certificate.serial",
         "service.invocation",
+        "build.manifest",
     }
     serial = next(x for x in change["observations"] if x["name"] == "certificate.serial")
     assert serial["after"] == "42"
