@@ -62,7 +62,7 @@ $(CACHE)/.host-packages: Makefile
 	@touch $@
 host-packages: $(CACHE)/.host-packages
 
-$(VENV)/.installed: requirements-dev.txt
+$(VENV)/.installed: requirements-dev.txt requirements-auditor.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt

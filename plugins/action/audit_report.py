@@ -19,6 +19,7 @@ ARGUMENT_SPEC = dict(
     reports=dict(type="list", elements="dict", required=True),
     title=dict(type="str", default="baresip compliance audit"),
     evidence=dict(type="dict", default={}),
+    sboms=dict(type="dict", default={}),
     history=dict(type="int", default=20),
     expiry_warning_days=dict(type="int", default=30),
 )
@@ -50,6 +51,14 @@ def render(reports, title, generated_at, drift=None):
         "report.xml": _report.junit(reports, drift) + "\n",
         "report.html": _report.page(reports, generated_at, title, drift) + "\n",
     }
+
+
+def without_sbom(facts, host):
+    """The evidence without the SBOM document, which has a file of its own."""
+    endpoint = facts.get("endpoint") if isinstance(facts, dict) else None
+    if isinstance(endpoint, dict) and endpoint.get("sbom"):
+        return dict(facts, endpoint=dict(endpoint, sbom=f"sbom/{host}.cdx.json"))
+    return facts
 
 
 def read_history(path):
@@ -97,8 +106,13 @@ class ActionModule(ActionBase):
         if args["history"] < 0 or args["expiry_warning_days"] < 0:
             return dict(result, failed=True, msg="history and expiry_warning_days must be 0 or more")
         generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        sboms = {host: doc for host, doc in args["sboms"].items() if isinstance(doc, dict) and doc}
         reports = [
-            dict(r, warnings=_drift.expiry_warnings(r.get("observations"), args["expiry_warning_days"]))
+            dict(
+                r,
+                warnings=_drift.expiry_warnings(r.get("observations"), args["expiry_warning_days"]),
+                sbom=f"sbom/{r['host']}.cdx.json" if r.get("host") in sboms else None,
+            )
             for r in args["reports"]
         ]
         drift, problems = None, []
@@ -109,7 +123,7 @@ class ActionModule(ActionBase):
         reasons = {r.get("host"): r.get("unmeasured", "") for r in args["reports"]}
         evidence = {
             f"evidence/{host}.json": json.dumps(
-                facts if facts is not None else {"unmeasured": reasons.get(host, "")},
+                without_sbom(facts, host) if facts is not None else {"unmeasured": reasons.get(host, "")},
                 indent=4,
                 sort_keys=True,
                 separators=(",", ": "),
@@ -118,6 +132,12 @@ class ActionModule(ActionBase):
             + "\n"
             for host, facts in args["evidence"].items()
         }
+        evidence.update(
+            {
+                f"sbom/{host}.cdx.json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+                for host, doc in sboms.items()
+            }
+        )
         written = [os.path.join(path, name) for name in [*files, *evidence]]
         result.update(
             changed=False,
@@ -132,7 +152,8 @@ class ActionModule(ActionBase):
         if self._task.check_mode:
             return dict(result, files=[], would_write=written)
         try:
-            os.makedirs(os.path.join(path, "evidence") if evidence else path, mode=0o755, exist_ok=True)
+            for directory in {os.path.dirname(os.path.join(path, name)) for name in [*files, *evidence]}:
+                os.makedirs(directory, mode=0o755, exist_ok=True)
             for name, text in [*files.items(), *evidence.items()]:
                 write_atomically(os.path.join(path, name), text)
             if args["history"] > 0:

@@ -172,7 +172,9 @@ def page(reports, generated_at, title="baresip compliance audit", drift=None):
             f"<h2 id='host-{e(rep['host'])}'>{e(rep['host'])} "
             f"{_badge('pass' if rep['compliant'] else 'fail')}</h2>"
             f"<p class='mute'>Profile <code>{e(rep['profile'])}</code> &middot; "
-            f"{c['pass']} passed, {c['fail']} failed, {c['error']} not measured, {c['skip']} skipped</p>"
+            f"{c['pass']} passed, {c['fail']} failed, {c['error']} not measured, {c['skip']} skipped"
+            + (f" &middot; <a href='{e(rep['sbom'])}'>SBOM of its build</a>" if rep.get("sbom") else "")
+            + "</p>"
         )
         if rep.get("unmeasured"):
             out.append(f"<p><b>Not audited:</b> {e(rep['unmeasured'])}</p>")

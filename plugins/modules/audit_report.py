@@ -45,6 +45,14 @@ options:
 
     type: dict
     default: {}
+  sboms:
+    description:
+      - The CycloneDX SBOM of each endpoint's build (host name to document, as
+        M(voipsec.baresip.baresip_info) returns it), written as C(sbom/<host>.cdx.json).
+      - The host's report links it (C(sbom)) and its evidence file names it instead of repeating it.
+      - Null for an endpoint without one.
+    type: dict
+    default: {}
   history:
     description:
       - How many reports to keep in C(history/) for the comparison; V(0) keeps none and compares nothing

@@ -92,6 +92,12 @@ manifest:
   description: The build manifest, or null.
   returned: always
   type: dict
+sbom:
+  description:
+    - The tree's CycloneDX SBOM (C(share/baresip-build/sbom.cdx.json) under O(prefix), written by the build
+      role beside the manifest), or null when the tree has none or it cannot be read.
+  returned: always
+  type: dict
 certificate:
   description: Path, SHA-256 fingerprint (C(sha256)) of the first certificate in O(certificate), or C(error).
   returned: when O(certificate) is given
@@ -235,6 +241,7 @@ def main():
         listening=None,
         secret_files=[],
         manifest=None,
+        sbom=None,
         compilers=[],
         stale_inputs=[],
         replaced_files=[],
@@ -278,12 +285,12 @@ def main():
     if running:
         result["stale_inputs"], result["replaced_files"] = _stale(service, p["inputs"], p["prefix"], pid)
 
-    path = os.path.join(p["prefix"], "share", "baresip-build", "manifest.json")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            result["manifest"] = json.load(handle)
-    except (OSError, ValueError):
-        result["manifest"] = None
+    for key, name in (("manifest", "manifest.json"), ("sbom", "sbom.cdx.json")):
+        try:
+            with open(os.path.join(p["prefix"], "share", "baresip-build", name), encoding="utf-8") as handle:
+                result[key] = json.load(handle)
+        except (OSError, ValueError):
+            result[key] = None
 
     result["compilers"] = [c for c in ("cc", "gcc", "clang") if module.get_bin_path(c)]
     result["secret_files"] = [_secret(f) for f in p["secret_files"]]

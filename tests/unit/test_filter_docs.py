@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.voipsec.baresip.plugins.filter import audit, converge, pki
+from ansible_collections.voipsec.baresip.plugins.filter import audit, converge, pki, sbom
 
 FILTER_DIR = Path(__file__).resolve().parents[2] / "plugins" / "filter"
 FILTERS = {
     **audit.FilterModule().filters(),
     **pki.FilterModule().filters(),
     **converge.FilterModule().filters(),
+    **sbom.FilterModule().filters(),
 }
 
 
