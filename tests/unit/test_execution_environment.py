@@ -107,7 +107,11 @@ def third_party_imports():
 
 
 # the distribution each imported top-level package comes from
-DISTRIBUTIONS = {"pylibsrtp": "pylibsrtp", "cyclonedx": "cyclonedx-python-lib", "packageurl": "packageurl-python"}
+DISTRIBUTIONS = {
+    "pylibsrtp": "pylibsrtp",
+    "cyclonedx": "cyclonedx-python-lib",
+    "packageurl": "packageurl-python",
+}
 
 
 def test_every_package_the_plugins_import_is_required():

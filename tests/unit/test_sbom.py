@@ -26,9 +26,9 @@ def patch_texts(release):
     return {name: (directory / name).read_text() for name in release["patches"]}
 
 
-def make(inputs=INPUTS, version="1.1.0", toolchain=TOOLCHAIN):
+def make(inputs=None, version="1.1.0", toolchain=None):
     release = RELEASES[version]
-    return _sbom.document(inputs, release, patch_texts(release), toolchain, WHEN)
+    return _sbom.document(inputs or INPUTS, release, patch_texts(release), toolchain or TOOLCHAIN, WHEN)
 
 
 def test_sbom_of_a_recorded_build_is_valid_cyclonedx_1_6():
