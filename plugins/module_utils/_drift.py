@@ -16,8 +16,9 @@ import html
 import json
 from datetime import datetime, timezone
 
+from ansible_collections.voipsec.baresip.plugins.module_utils import _tls_sweep
+
 FAILING = ("fail", "error")
-SWEEP_SETS = ("versions", "tls12_ciphers", "tls13_ciphersuites", "groups", "signature_algorithms")
 
 
 def _measured(fact):
@@ -38,7 +39,7 @@ def observations(facts):
                 str(first.get(k) or "?") for k in ("protocol", "cipher", "group")
             )
         sweep = tls.get("sweep") or {}
-        for name in SWEEP_SETS:
+        for name in _tls_sweep.CATEGORIES:
             if isinstance(sweep.get(name), list):
                 out[f"tls.accepted.{name}"] = ", ".join(sweep[name]) or "none"
     cert = facts.get("certificate")

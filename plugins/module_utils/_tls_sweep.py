@@ -222,16 +222,14 @@ def item_used(offer, result):
     return used[0] if len(used) == 1 else None
 
 
+# the accepted sets the sweep reports, in this order
+CATEGORIES = ("versions", "tls12_ciphers", "tls13_ciphersuites", "groups", "signature_algorithms")
+
+
 def accepted_sets(results):
     """{category: [items accepted]} from the sweep's results (each with its ``offer``), plus the
     offers of an item alone that could not be measured."""
-    sets = {
-        "versions": [],
-        "tls12_ciphers": [],
-        "tls13_ciphersuites": [],
-        "groups": [],
-        "signature_algorithms": [],
-    }
+    sets = {category: [] for category in CATEGORIES}
     errors, order = [], []
     for result in results:
         offer = result.get("offer") or {}
