@@ -189,11 +189,14 @@ def certificate(ctx):
     needs=["tls"],
     reads=[],
     passes_when="""The profile handshake completed and OpenSSL verified the served chain against the
-        fleet CA file (verify return code 0).""",
+        fleet CA file (verify return code 0) - and, with the fleet CA's CRL given, found the
+        certificate not revoked (a revoked one gives code 23, certificate revoked).""",
     applies=lambda profile, settings: settings is None or bool(settings.get("cafile")),
 )
 def trust(ctx):
     expected = f"verifies against {ctx.settings.get('cafile')}"
+    if ctx.settings.get("crlfile"):
+        expected += f", not revoked in {ctx.settings['crlfile']}"
     r = _first(ctx)
     code = r.get("verify_return_code")
     if r.get("outcome") != "accepted" or code is None:

@@ -5,6 +5,11 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
+import time
+
+_ACTIVE = re.compile(r"active calls \((\d+)\)", re.IGNORECASE)
 
 
 class NetstringError(ValueError):
@@ -43,3 +48,27 @@ def decode(buffer):
             raise NetstringError(f"payload is not JSON: {exc}") from exc
         buffer = buffer[end + 1 :]
     return out, buffer
+
+
+def active_calls(text):
+    """Calls in progress, from the text of ``listcalls`` ("--- Active calls (N) ---" per user agent
+    in 4.x, "--- List of active calls (N): ---" in 1.x); None when the text has no such line."""
+    counts = [int(n) for n in _ACTIVE.findall(text or "")]
+    return sum(counts) if counts else None
+
+
+def ask(address, port, command, timeout=3.0):
+    """Send one command over ctrl_tcp; (ok, data) of its response. Events in between are skipped."""
+    deadline = time.monotonic() + timeout
+    with socket.create_connection((address, port), timeout=timeout) as sock:
+        sock.sendall(encode(command, tag=command))
+        buffer = b""
+        while time.monotonic() < deadline:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise OSError("ctrl_tcp closed the connection")
+            messages, buffer = decode(buffer + chunk)
+            for m in messages:
+                if isinstance(m, dict) and m.get("response") and m.get("token") == command:
+                    return bool(m.get("ok")), str(m.get("data") or "")
+    raise OSError(f"no response to {command} within {timeout} s")

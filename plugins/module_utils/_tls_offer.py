@@ -29,6 +29,8 @@ def build_command(params, offer):
         argv += ["-noservername"]
     if params.get("cafile"):
         argv += ["-CAfile", params["cafile"]]
+        if params.get("crlfile"):
+            argv += ["-CRLfile", params["crlfile"], "-crl_check"]
     if offer.get("version"):
         argv.append(VERSION_FLAGS[offer["version"]])
     for key, flag in (
@@ -136,6 +138,7 @@ def option_spec():
         port=dict(type="int", default=5061),
         servername=dict(type="str"),
         cafile=dict(type="path"),
+        crlfile=dict(type="path"),
         client_cert=dict(type="path"),
         client_key=dict(type="path", no_log=False),
         sweep=dict(type="bool", default=False),

@@ -54,6 +54,11 @@ options:
     type: list
     elements: int
     default: []
+  ctrl_port:
+    description:
+      - baresip's ctrl_tcp port on the loopback address; when given and the service runs, the calls in
+        progress are counted (C(listcalls)) into RV(active_calls).
+    type: int
 """
 
 EXAMPLES = r"""
@@ -92,6 +97,16 @@ manifest:
   description: The build manifest, or null.
   returned: always
   type: dict
+active_calls:
+  description:
+    - Calls in progress, with O(ctrl_port) and a running service; null when they could not be counted
+      (RV(ctrl_error) says why).
+  returned: when ctrl_port is given
+  type: int
+ctrl_error:
+  description: Why RV(active_calls) is null.
+  returned: when ctrl_port is given
+  type: str
 sbom:
   description:
     - The tree's CycloneDX SBOM (C(share/baresip-build/sbom.cdx.json) under O(prefix), written by the build
@@ -143,7 +158,7 @@ import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _pem
+from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _ctrl, _pem
 
 
 def _secret(path):
@@ -177,6 +192,7 @@ def argument_spec():
         only_service=dict(type="bool", default=False),
         inputs=dict(type="list", elements="path", default=[]),
         ports=dict(type="list", elements="int", default=[]),
+        ctrl_port=dict(type="int"),
     )
 
 
@@ -226,6 +242,17 @@ def _stale(service, inputs, prefix, pid):
     return stale, replaced
 
 
+def _active_calls(port, running):
+    if not running:
+        return None, "the service does not run"
+    try:
+        ok, data = _ctrl.ask("127.0.0.1", port, "listcalls")
+    except (OSError, _ctrl.NetstringError) as exc:
+        return None, f"ctrl_tcp 127.0.0.1:{port}: {exc}"
+    count = _ctrl.active_calls(data) if ok else None
+    return count, None if count is not None else f"listcalls answered {data.strip()[:120]!r}"
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
@@ -251,6 +278,8 @@ def main():
         result["certificate"] = _certificate(p["certificate"])
     pid = service.get("MainPID", "0")
     running = service.get("ActiveState") == "active" and pid not in ("", "0")
+    if p["ctrl_port"]:
+        result["active_calls"], result["ctrl_error"] = _active_calls(p["ctrl_port"], running)
     if p["only_service"]:
         module.exit_json(**result)
     result["default_address"] = _default_address(module)

@@ -38,6 +38,12 @@ options:
       - CA file to verify the server certificate with.
       - Affects RV(results[].verify_return_code) only.
     type: path
+  crlfile:
+    description:
+      - CRL (PEM) of the CA of O(cafile); the server certificate is then also checked against it
+        (C(-crl_check)) - a revoked one gives RV(results[].verify_return_code) 23.
+      - Needs O(cafile).
+    type: path
   client_cert:
     description:
       - Client certificate (PEM) presented in every offer that names none of its own, sweep

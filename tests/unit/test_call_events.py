@@ -114,3 +114,27 @@ def test_truncated_stream_decodes_what_is_complete():
     # cut before CALL_ESTABLISHED: the call is not taken as established
     assert s["events"] == ["CALL_RINGING", "CALL_ANSWERED", "CALL_MENC"]
     assert s["outcome"] == "incomplete"
+
+
+# listcalls as baresip 4.10 answers it over ctrl_tcp (recorded), and as the 1.x line prints it
+LISTCALLS_4X_IDLE = "\nUser-Agent: demo-ua1@10.89.0.56\n--- Active calls (0) ---\n\n"
+LISTCALLS_4X_TWO_UAS = (
+    "\nUser-Agent: a@192.0.2.1\n--- Active calls (1) ---\n  sip:b@192.0.2.2\n"
+    "\nUser-Agent: c@192.0.2.1\n--- Active calls (2) ---\n"
+)
+LISTCALLS_1X = "\n--- List of active calls (1): ---\n  ESTABLISHED  sip:ua2@192.0.2.2\n"
+
+
+@pytest.mark.parametrize(
+    "text, count",
+    [(LISTCALLS_4X_IDLE, 0), (LISTCALLS_4X_TWO_UAS, 3), (LISTCALLS_1X, 1)],
+)
+def test_active_calls_are_counted_over_every_user_agent(text, count):
+    assert _ctrl.active_calls(text) == count
+
+
+@pytest.mark.parametrize(
+    "text", ["", None, "command not found (listcalls)\n", "--- Active calls (", "\x00\xff"]
+)
+def test_no_count_is_none_not_zero(text):
+    assert _ctrl.active_calls(text) is None

@@ -28,6 +28,13 @@ def test_no_certificate_anywhere_sends_none():
     assert argv[:4] == ["openssl", "s_client", "-connect", "192.0.2.5:5061"]
 
 
+def test_a_crl_is_checked_only_with_the_ca_file():
+    argv = _tls_offer.build_command(dict(BASE, cafile="/a/ca.pem", crlfile="/a/crl.pem"), {"name": "p"})
+    assert argv[argv.index("-CRLfile") + 1] == "/a/crl.pem" and "-crl_check" in argv
+    argv = _tls_offer.build_command(dict(BASE, crlfile="/a/crl.pem"), {"name": "p"})
+    assert "-CRLfile" not in argv and "-crl_check" not in argv
+
+
 def fake_s_client(script):
     """An argv that prints like s_client, line by line with pauses, then reads its stdin."""
     return [sys.executable, "-c", script]
