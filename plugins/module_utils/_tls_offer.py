@@ -30,7 +30,7 @@ def build_command(params, offer):
     if params.get("cafile"):
         argv += ["-CAfile", params["cafile"]]
         if params.get("crlfile"):
-            argv += ["-CRLfile", params["crlfile"], "-crl_check"]
+            argv += ["-CRL", params["crlfile"], "-crl_check"]
     if offer.get("version"):
         argv.append(VERSION_FLAGS[offer["version"]])
     for key, flag in (

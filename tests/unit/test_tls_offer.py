@@ -30,9 +30,9 @@ def test_no_certificate_anywhere_sends_none():
 
 def test_a_crl_is_checked_only_with_the_ca_file():
     argv = _tls_offer.build_command(dict(BASE, cafile="/a/ca.pem", crlfile="/a/crl.pem"), {"name": "p"})
-    assert argv[argv.index("-CRLfile") + 1] == "/a/crl.pem" and "-crl_check" in argv
+    assert argv[argv.index("-CRL") + 1] == "/a/crl.pem" and "-crl_check" in argv
     argv = _tls_offer.build_command(dict(BASE, crlfile="/a/crl.pem"), {"name": "p"})
-    assert "-CRLfile" not in argv and "-crl_check" not in argv
+    assert "-CRL" not in argv and "-crl_check" not in argv
 
 
 def fake_s_client(script):
