@@ -16,8 +16,8 @@ VENV       := $(ROOT)/.venv
 CACHE      := $(ROOT)/.cache
 BIN        := $(VENV)/bin
 PYTHON     ?= python3
-# fleet's builder exports the 4.10.0 tree that niap, rollout and upgrade install
-SCENARIOS  ?= default fleet niap rollout noncompliant upgrade
+# fleet's builder exports the 4.10.0 tree that niap, rollout, registrar and upgrade install
+SCENARIOS  ?= default fleet niap rollout registrar noncompliant upgrade
 MOLECULE_DISTRO ?= bookworm
 # ansible-test wants the collection at .../ansible_collections/voipsec/baresip: the
 # collection link is that path for any checkout

@@ -15,6 +15,7 @@ from __future__ import annotations
 # pylint: disable-next=unused-import
 from ansible_collections.voipsec.baresip.plugins.module_utils import (  # noqa: F401 (registers the checks)
     _checks_host,
+    _checks_registrar,
     _checks_sip,
     _checks_srtp,
     _checks_tls,

@@ -27,6 +27,9 @@ FACTS = {
     "plaintext": "audit_probe from the auditor, plaintext part (sip_plaintext_probe): OPTIONS over UDP, TCP",
     "control": "audit_probe from the auditor, its control part (port_probe): the ctrl_tcp port",
     "calls": "audit_probe from the auditor, its calls part (sip_call_probe): SDES calls",
+    "registration": "sip_registration_probe on the endpoint: reginfo over ctrl_tcp, its log, its connections",
+    "rogue_registrar": "sip_registration_probe on the endpoint: the UA meets a registrar with an untrusted"
+    " certificate",
 }
 
 

@@ -40,6 +40,13 @@ options:
     description: The openssl binary.
     type: str
     default: openssl
+  accounts_file:
+    description:
+      - baresip's accounts file. When its first account sends requests to an outbound proxy (a
+        registrar), the UA would send the probe's call there; the probe then adds a temporary
+        peer-to-peer account with the same media parameters (mediaenc, audio_codecs; no registrar, no
+        credentials), dials from it and deletes it before returning.
+    type: path
   service:
     description:
       - After the probe, read this systemd service's state (as M(voipsec.baresip.baresip_info) with
@@ -107,11 +114,17 @@ service_error:
   type: str
 """
 
+import secrets
 import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voipsec.baresip.plugins.module_utils import _baresip_state, _ctrl, _s_server
+from ansible_collections.voipsec.baresip.plugins.module_utils import (
+    _accounts,
+    _baresip_state,
+    _ctrl,
+    _s_server,
+)
 from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
 
 
@@ -130,7 +143,45 @@ def argument_spec():
         timeout=dict(type="float", default=10),
         openssl_path=dict(type="str", default="openssl"),
         service=dict(type="str"),
+        accounts_file=dict(type="path"),
     )
+
+
+def stand_in(module, p, host):
+    """The stand-in account line and its address of record, when the UA's first account dials
+    through an outbound proxy (the probe would never see its INVITE); (None, None) otherwise."""
+    if not p["accounts_file"]:
+        return None, None
+    try:
+        with open(p["accounts_file"], encoding="utf-8") as f:
+            text = f.read()
+    except OSError as exc:
+        module.fail_json(msg=f"cannot read {p['accounts_file']}: {exc.strerror}")
+    user = "voipsec-probe-" + secrets.token_hex(4)
+    line = _accounts.stand_in_account(text, user, host)
+    return (line, f"sip:{user}@{host}") if line else (None, None)
+
+
+def await_response(ctrl, token, timeout):
+    """Read ctrl_tcp until the response to ``token``; the events seen on the way."""
+    buffer, seen = b"", []
+    deadline = time.monotonic() + timeout
+    ctrl.settimeout(0.2)
+    while time.monotonic() < deadline:
+        try:
+            chunk = ctrl.recv(65535)
+        except socket.timeout:
+            continue
+        if not chunk:
+            raise OSError("ctrl_tcp closed the connection")
+        messages, buffer = _ctrl.decode(buffer + chunk)
+        for m in messages:
+            if m.get("response") and m.get("token") == token:
+                if not m.get("ok"):
+                    raise OSError(f"{token} failed: {str(m.get('data') or '').strip()[:200]}")
+                return seen
+            seen.append(m.get("type") or "?")
+    raise OSError(f"no response to {token} within {timeout} s")
 
 
 def main():
@@ -151,6 +202,10 @@ def main():
         else:
             ctrl = socket.create_connection((p["ctrl_address"], p["ctrl_port"]), timeout=p["timeout"])
             host = f"[{addr}]" if ":" in addr else addr
+            line, stand_in_aor = stand_in(module, p, host)
+            if line:
+                ctrl.sendall(_ctrl.encode("uanew", line, "uanew"))
+                events += await_response(ctrl, "uanew", 5)
             ctrl.sendall(_ctrl.encode("dial", f"sip:probe@{host}:{p['port']}", "dial"))
             ctrl.settimeout(0.2)
             buffer = b""
@@ -171,6 +226,9 @@ def main():
                     pass
             ctrl.sendall(_ctrl.encode("hangup", None, "hangup"))
             time.sleep(0.3)
+            if stand_in_aor:
+                ctrl.sendall(_ctrl.encode("uadel", stand_in_aor, "uadel"))
+                time.sleep(0.2)
     except (OSError, _ctrl.NetstringError) as exc:
         error = f"ctrl_tcp {p['ctrl_address']}:{p['ctrl_port']}: {exc}"
     finally:

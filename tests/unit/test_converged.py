@@ -145,6 +145,6 @@ def test_secrets_and_private_keys_stay_out_of_the_digest(tmp_path):
     key = tmp_path / "ca.key"
     key.write_text("one")
     variables = {"baresip_pki_ca_key": str(key), "baresip_profile": "x"}
-    first = cv.inputs_digest(dict(variables, baresip_pki_ca_key_passphrase="pw1"), str(code))  # noqa: S106
+    first = cv.inputs_digest(dict(variables, baresip_pki_ca_key_passphrase="pw1"), str(code))
     key.write_text("two")
-    assert cv.inputs_digest(dict(variables, baresip_pki_ca_key_passphrase="pw2"), str(code)) == first  # noqa: S106
+    assert cv.inputs_digest(dict(variables, baresip_pki_ca_key_passphrase="pw2"), str(code)) == first
