@@ -121,7 +121,7 @@ def stand_in_account(accounts_text, user, host):
         line = raw.strip()
         if not line.startswith("<"):
             continue
-        _, sep, params = line.partition(">")
+        _address, sep, params = line.partition(">")
         if not sep:
             return None
         found = {m.group("k"): (m.group("v") or "") for m in _PARAM.finditer(params)}

@@ -82,13 +82,13 @@ def parse_journal(text):
     """``journalctl -o short-unix`` output -> (epoch_seconds, message) pairs."""
     pairs = []
     for raw in (text if isinstance(text, str) else "").splitlines():
-        stamp, _, rest = raw.partition(" ")
+        stamp, _space, rest = raw.partition(" ")
         try:
             at = float(stamp)
         except ValueError:
             continue
         # "host baresip[123]: message"
-        _, sep, message = rest.partition("]: ")
+        _source, sep, message = rest.partition("]: ")
         pairs.append((at, message if sep else rest))
     return pairs
 
@@ -108,7 +108,7 @@ def parse_connections(text):
         if len(fields) < 4 or not fields[0].isdigit() or not fields[1].isdigit():
             continue
         m = _SS_PEER.match(" ".join(fields[2:4]))
-        host, _, port = m.group("peer").rpartition(":")
+        host, _colon, port = m.group("peer").rpartition(":")
         if not port.isdigit() or not host:
             continue
         c = _CGROUP.search(raw)

@@ -127,7 +127,7 @@ def read_registrations(module, p):
     if not ok:
         return [], f"reginfo failed: {text.strip()[:200]}"
     reginfo = _registration.parse_reginfo(text)
-    rc, journal, _ = module.run_command(
+    rc, journal, _err = module.run_command(
         [
             "journalctl",
             "--no-pager",
@@ -163,7 +163,7 @@ def rogue_attempt(module, p):
     server = ctrl = None
     aor = None
     try:
-        rc, _, err = module.run_command(
+        rc, _out, err = module.run_command(
             [
                 openssl,
                 "req",
