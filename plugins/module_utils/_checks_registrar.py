@@ -22,6 +22,8 @@ def _describe(state):
         parts.append(f"over {state['transport']}")
     if state.get("connection"):
         parts.append(f"connection {state['connection']}")
+    elif state["status"] == "registered":
+        parts.append(f"no connection to {state.get('registrar')}")
     if state.get("age") is not None:
         parts.append(f"registered {state['age']} s ago")
     if state.get("expires") is not None:
@@ -53,21 +55,27 @@ def registration(ctx):
     if len(states) != len(expected_list):
         return Verdict("error", expected, f"{len(states)} of {len(expected_list)} registrations read")
     observed = "; ".join(_describe(s) for s in states)
-    bad = [
-        s
-        for s in states
-        if s["status"] != "registered"
-        or s.get("transport") != "TLS"
-        or not s.get("connection")
-        or not s.get("expires")
-    ]
-    if not bad:
-        return Verdict("pass", expected, observed)
-    # A registrar's refusal or a registration that is not over TLS is a finding; an account whose
-    # state baresip does not show (or no evidence of the transport) is not measured.
-    if any(s["status"] in ("failed", "registered") for s in bad):
+    findings, unmeasured = [], []
+    for s in states:
+        if s["status"] in ("failed", "absent"):
+            # refused by the registrar, or baresip has no such account
+            findings.append(s["aor"])
+        elif s["status"] != "registered":
+            unmeasured.append(f"{s['aor']} {s['status']}")
+        elif s.get("transport") not in (None, "TLS"):
+            findings.append(s["aor"])
+        elif not s.get("connection"):
+            # registered, but the service holds no connection to the configured registrar
+            findings.append(s["aor"])
+        elif s.get("transport") is None:
+            unmeasured.append(f"{s['aor']}: its log no longer shows the registration's transport")
+        elif not s.get("expires"):
+            unmeasured.append(f"{s['aor']}: no expiry granted")
+    if findings:
         return Verdict("fail", expected, observed)
-    return Verdict("error", expected, observed)
+    if unmeasured:
+        return Verdict("error", expected, observed + "; not measured: " + "; ".join(unmeasured))
+    return Verdict("pass", expected, observed)
 
 
 @check(

@@ -185,6 +185,24 @@ def _checks_registrar_only(profile, registration, rogue, regs):
     return out
 
 
+@pytest.mark.parametrize(
+    ("change", "status", "text"),
+    [
+        ({"transport": None}, "error", "its log no longer shows the registration's transport"),
+        ({"transport": "UDP"}, "fail", "over UDP"),
+        ({"connection": None}, "fail", "no connection to sip.voip.example.test:5061"),
+        ({"status": "pending", "expires": None}, "error", "pending"),
+        ({"status": "absent", "server": None, "expires": None}, "fail", ": absent"),
+        ({"expires": None}, "error", "no expiry granted"),
+    ],
+)
+def test_registration_without_full_evidence_never_passes(niap, change, status, text):
+    regs = [{"aor": UA1["aor"], "registrar": "sip.voip.example.test"}]
+    registered = dict(state(UA1, "reginfo_registered.txt", "journal_ua1.txt"), **change)
+    c = _checks_registrar_only(niap, {"registrations": [registered], "error": None}, {"rogue": {}}, regs)
+    assert c["sip.registration"]["status"] == status and text in c["sip.registration"]["observed"]
+
+
 def test_checks_apply_only_to_endpoints_that_register(niap):
     ids = [c.id for c in _checks.applicable(niap, {"owner": "baresip"})]
     assert "sip.registration" not in ids and "sip.server_verify" not in ids
