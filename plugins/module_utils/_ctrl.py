@@ -57,18 +57,31 @@ def active_calls(text):
     return sum(counts) if counts else None
 
 
+def await_response(sock, token, timeout):
+    """Read ctrl_tcp on ``sock`` until the response tagged ``token``: (ok, data, types of the events
+    seen on the way)."""
+    deadline = time.monotonic() + timeout
+    buffer, seen = b"", []
+    sock.settimeout(min(timeout, 0.2))
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        if not chunk:
+            raise OSError("ctrl_tcp closed the connection")
+        messages, buffer = decode(buffer + chunk)
+        for m in messages:
+            if isinstance(m, dict) and m.get("response") and m.get("token") == token:
+                return bool(m.get("ok")), str(m.get("data") or ""), seen
+            if isinstance(m, dict):
+                seen.append(m.get("type") or "?")
+    raise OSError(f"no response to {token} within {timeout} s")
+
+
 def ask(address, port, command, timeout=3.0):
     """Send one command over ctrl_tcp; (ok, data) of its response. Events in between are skipped."""
-    deadline = time.monotonic() + timeout
     with socket.create_connection((address, port), timeout=timeout) as sock:
         sock.sendall(encode(command, tag=command))
-        buffer = b""
-        while time.monotonic() < deadline:
-            chunk = sock.recv(65536)
-            if not chunk:
-                raise OSError("ctrl_tcp closed the connection")
-            messages, buffer = decode(buffer + chunk)
-            for m in messages:
-                if isinstance(m, dict) and m.get("response") and m.get("token") == command:
-                    return bool(m.get("ok")), str(m.get("data") or "")
-    raise OSError(f"no response to {command} within {timeout} s")
+        ok, data, _events = await_response(sock, command, timeout)
+        return ok, data

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from ansible_collections.voipsec.baresip.plugins.module_utils._baresip_state import _ANSI, _CGROUP, owned_by
+
 # "0 - sip:alice@voip.test   OK  kamailio (5.6.3 (x86_64/linux)) Expires 300s" (4.x; 1.x the same
 # without the index); the status is OK (200), ERR (any other final answer or a transport error) or
 # zzz (no answer yet), optionally after "FB-" (fallback) when the server granted no expiry.
@@ -94,13 +95,12 @@ def parse_journal(text):
 
 
 _SS_PEER = re.compile(r"^(?P<local>\S+)\s+(?P<peer>\S+)")
-_CGROUP = re.compile(r"\bcgroup:(?P<path>\S+)")
 
 
 def parse_connections(text):
-    """``ss -Htnp --cgroup state established`` -> [{local, peer_host, peer_port, pids, cgroup}]; the
-    pids only where ss may read them (not in a container without CAP_SYS_PTRACE), the cgroup
-    always."""
+    """``ss -Htnp --cgroup state established`` -> [{local, peer_host, peer_port, users, cgroup}];
+    the users (pids) only where ss may read them (not in a container without CAP_SYS_PTRACE), the
+    cgroup always - the form ``_baresip_state.owned_by`` takes."""
     out = []
     for raw in (text if isinstance(text, str) else "").splitlines():
         fields = raw.split()
@@ -117,19 +117,11 @@ def parse_connections(text):
                 "local": m.group("local"),
                 "peer_host": host.strip("[]").split("%")[0],
                 "peer_port": int(port),
-                "pids": [int(p) for p in re.findall(r"pid=(\d+)", raw)],
+                "users": [{"pid": int(p)} for p in re.findall(r"pid=(\d+)", raw)],
                 "cgroup": c.group("path") if c else None,
             }
         )
     return out
-
-
-def owned(connection, pid, control_group):
-    """Whether the connection belongs to the process ``pid`` or the unit's ``control_group``."""
-    if pid is not None and pid in connection["pids"]:
-        return True
-    cgroup = connection.get("cgroup") or ""
-    return bool(control_group) and (cgroup == control_group or cgroup.endswith(control_group))
 
 
 def _who(aor):
@@ -148,7 +140,7 @@ def account_state(expected, reginfo, log, connections, addresses, service, now):
         for c in connections
         if c["peer_port"] == expected["port"]
         and c["peer_host"] in addresses
-        and owned(c, service.get("pid"), service.get("control_group"))
+        and owned_by(c, service.get("pid"), service.get("control_group"))
     ]
     state = {
         "aor": expected["aor"],

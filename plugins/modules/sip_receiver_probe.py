@@ -162,28 +162,6 @@ def stand_in(module, p, host):
     return (line, f"sip:{user}@{host}") if line else (None, None)
 
 
-def await_response(ctrl, token, timeout):
-    """Read ctrl_tcp until the response to ``token``; the events seen on the way."""
-    buffer, seen = b"", []
-    deadline = time.monotonic() + timeout
-    ctrl.settimeout(0.2)
-    while time.monotonic() < deadline:
-        try:
-            chunk = ctrl.recv(65535)
-        except socket.timeout:
-            continue
-        if not chunk:
-            raise OSError("ctrl_tcp closed the connection")
-        messages, buffer = _ctrl.decode(buffer + chunk)
-        for m in messages:
-            if m.get("response") and m.get("token") == token:
-                if not m.get("ok"):
-                    raise OSError(f"{token} failed: {str(m.get('data') or '').strip()[:200]}")
-                return seen
-            seen.append(m.get("type") or "?")
-    raise OSError(f"no response to {token} within {timeout} s")
-
-
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
@@ -205,7 +183,10 @@ def main():
             line, stand_in_aor = stand_in(module, p, host)
             if line:
                 ctrl.sendall(_ctrl.encode("uanew", line, "uanew"))
-                events += await_response(ctrl, "uanew", 5)
+                ok, data, seen = _ctrl.await_response(ctrl, "uanew", 5)
+                events += seen
+                if not ok:
+                    raise OSError(f"uanew failed: {data.strip()[:200]}")
             ctrl.sendall(_ctrl.encode("dial", f"sip:probe@{host}:{p['port']}", "dial"))
             ctrl.settimeout(0.2)
             buffer = b""

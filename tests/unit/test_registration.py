@@ -8,6 +8,7 @@ import pytest
 import yaml
 from ansible_collections.voipsec.baresip.plugins.module_utils import _accounts, _checks, _profile
 from ansible_collections.voipsec.baresip.plugins.module_utils import _registration as reg
+from ansible_collections.voipsec.baresip.plugins.module_utils._baresip_state import owned_by
 
 FIX = Path(__file__).parent / "fixtures" / "registration"
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,13 +81,13 @@ def test_connections_attributed_by_cgroup():
             "local": "10.89.1.3:38608",
             "peer_host": "10.89.1.2",
             "peer_port": 5061,
-            "pids": [],
+            "users": [],
             "cgroup": CGROUP,
         }
     ]
-    assert reg.owned(conns[0], 7275, "/system.slice/baresip.service")
-    assert not reg.owned(conns[0], 7275, "/system.slice/other.service")
-    assert reg.owned(dict(conns[0], cgroup=None, pids=[7275]), 7275, None)
+    assert owned_by(conns[0], 7275, "/system.slice/baresip.service")
+    assert not owned_by(conns[0], 7275, "/system.slice/other.service")
+    assert owned_by(dict(conns[0], cgroup=None, users=[{"pid": 7275}]), 7275, None)
 
 
 @pytest.mark.parametrize(
