@@ -14,6 +14,7 @@ from __future__ import annotations
 
 # pylint: disable-next=unused-import
 from ansible_collections.voipsec.baresip.plugins.module_utils import (  # noqa: F401 (registers the checks)
+    _checks_crypto,
     _checks_host,
     _checks_registrar,
     _checks_sip,
@@ -150,6 +151,10 @@ def host_report(host, profile, checks, reason=None, deployed_profile=None):
         "counts": counts,
         "checks": checks,
     }
+    notice = (profile.get("crypto_module") or {}).get("notice")
+    if notice:
+        # what the profile itself cannot deliver (a module requirement no certificate can meet)
+        report["notice"] = " ".join(notice.split())
     if reason:
         report["unmeasured"] = reason
     if deployed_profile and deployed_profile != profile["name"]:

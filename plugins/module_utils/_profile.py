@@ -16,6 +16,9 @@ from ansible_collections.voipsec.baresip.plugins.module_utils import _vocabulary
 TLS_VERSIONS = _vocabulary.VERSIONS
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_+./-]+$")
+# What identifies an accepted cryptographic module: the provider's own name and version (as
+# OpenSSL reports them) and its validation certificate.
+_MODULE_KEYS = ("name", "version", "certificate", "standard")
 
 
 class ProfileError(ValueError):
@@ -68,6 +71,26 @@ def _tls_errors(tls, errors):
         errors.append(f"tls.certificate.signature_hash must be {', '.join(_vocabulary.DIGESTS)}")
 
 
+def _crypto_module_errors(module, errors):
+    """``crypto_module``: the validated cryptographic module the profile requires, as data."""
+    if not isinstance(module, dict):
+        errors.append("crypto_module must be a mapping")
+        return
+    if not isinstance(module.get("required", False), bool):
+        errors.append("crypto_module.required must be a boolean")
+    accepted = module.get("accepted", [])
+    if not isinstance(accepted, list) or not all(
+        isinstance(a, dict) and all(isinstance(a.get(k), str) and a.get(k).strip() for k in _MODULE_KEYS)
+        for a in accepted
+    ):
+        errors.append(f"crypto_module.accepted must be a list of mappings with {', '.join(_MODULE_KEYS)}")
+    elif module.get("required") and not accepted:
+        errors.append("crypto_module.required needs at least one crypto_module.accepted entry")
+    for key in ("standard", "notice"):
+        if not isinstance(module.get(key, ""), str):
+            errors.append(f"crypto_module.{key} must be a string")
+
+
 def validate(profile) -> list:
     """Return a list of problems; empty when the profile is usable."""
     errors = []
@@ -89,6 +112,7 @@ def validate(profile) -> list:
         errors.append("srtp.mandatory must be a boolean")
     else:
         _names(srtp.get("suites"), "srtp.suites", errors, _vocabulary.normalize_srtp_suite)
+    _crypto_module_errors(profile.get("crypto_module", {}), errors)
     media = profile.get("media", {})
     if not isinstance(media, dict):
         errors.append("media must be a mapping")
@@ -110,6 +134,10 @@ def normalize(profile) -> dict:
     tls.setdefault("revocation", False)
     data["tls"] = tls
     data.setdefault("media", {})
+    module = dict(data.get("crypto_module") or {})
+    module.setdefault("required", False)
+    module.setdefault("accepted", [])
+    data["crypto_module"] = module
     return data
 
 

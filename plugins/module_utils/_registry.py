@@ -28,6 +28,8 @@ FACTS = {
     "control": "audit_probe from the auditor, its control part (port_probe): the ctrl_tcp port",
     "calls": "audit_probe from the auditor, its calls part (sip_call_probe): SDES calls",
     "registration": "sip_registration_probe on the endpoint: reginfo over ctrl_tcp, its log, its connections",
+    "crypto_module": "crypto_module_probe on the endpoint: the module the process mapped, its libcrypto under"
+    " the service's configuration, fipsinstall -verify, the refusal test and the tree's imports",
     "rogue_registrar": "sip_registration_probe on the endpoint: the UA meets a registrar with an untrusted"
     " certificate",
 }
@@ -63,7 +65,7 @@ class Check:
 
 REGISTRY = []
 # Report order: by family, then in the order the checks are defined.
-FAMILIES = ("tls", "sip", "srtp", "media", "host")
+FAMILIES = ("tls", "sip", "srtp", "media", "crypto", "host")
 
 
 def check(check_id, title, needs, reads, passes_when, live=True, applies=None):

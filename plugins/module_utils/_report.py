@@ -41,6 +41,8 @@ def junit(reports, drift=None):
         suite = ET.SubElement(suites, "testsuite", attrs)
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="profile", value=rep["profile"])
+        if rep.get("notice"):
+            ET.SubElement(properties, "property", name="profile_notice", value=rep["notice"])
         changes = ((drift or {}).get("hosts") or {}).get(rep["host"]) or {}
         new = {x["id"] for x in changes.get("new_failures") or []}
         if new:
@@ -176,6 +178,8 @@ def page(reports, generated_at, title="baresip compliance audit", drift=None):
             + (f" &middot; <a href='{e(rep['sbom'])}'>SBOM of its build</a>" if rep.get("sbom") else "")
             + "</p>"
         )
+        if rep.get("notice"):
+            out.append(f"<p><b>Profile notice:</b> {e(rep['notice'])}</p>")
         if rep.get("unmeasured"):
             out.append(f"<p><b>Not audited:</b> {e(rep['unmeasured'])}</p>")
         if rep.get("gap"):

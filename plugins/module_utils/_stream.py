@@ -34,9 +34,10 @@ class Reader(threading.Thread):
 class Child:
     """A child process (stdout and stderr merged) whose output ``text`` grows while it runs."""
 
-    def __init__(self, argv, stdin=True):
+    def __init__(self, argv, stdin=True, env=None):
         self.proc = subprocess.Popen(
             argv,
+            env=env,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -68,6 +68,16 @@ def test_policy_spans_versions_in_protocol_order(fips):
         (lambda p: p.update(controls={"tls.cipher": "FIPS 197"}), "controls"),
         (lambda p: p.update(name="Bad Name"), "name"),
         (lambda p: p.pop("tls"), "tls must be a mapping"),
+        (lambda p: p.update(crypto_module="fips"), "crypto_module must be a mapping"),
+        (lambda p: p["crypto_module"].update(required="yes"), "crypto_module.required must be a boolean"),
+        (lambda p: p["crypto_module"].update(required=True, accepted=[]), "needs at least one"),
+        (
+            lambda p: p["crypto_module"].update(
+                accepted=[{"name": "OpenSSL FIPS Provider", "version": "3.1.2"}]
+            ),
+            "crypto_module.accepted must be a list of mappings with name, version, certificate, standard",
+        ),
+        (lambda p: p["crypto_module"].update(notice=["x"]), "crypto_module.notice must be a string"),
     ],
 )
 def test_each_defect_is_named(fips, mutate, message):
