@@ -74,7 +74,7 @@ collection-link:
 	@ln -sfn $(ROOT) $(COLLECTION_LINK)
 
 sources: venv
-	$(BIN)/python tests/harness/fetch_sources.py --dest $(BARESIP_SOURCE_CACHE)
+	$(BIN)/python tests/harness/fetch_sources.py --fips --dest $(BARESIP_SOURCE_CACHE)
 
 images: host-packages
 	tests/harness/build_image.sh $(MOLECULE_DISTRO)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Obtain and verify the source tarballs of one baresip release set.
 
-The release table is the build role's own data (roles/build/defaults/main.yml).
-Each tarball is taken from the first place that yields the expected sha256:
+The release table is the build role's own data (roles/build/defaults/main.yml), and so is
+the table of OpenSSL FIPS provider releases (``--fips``). Each tarball is taken from the
+first place that yields the expected sha256:
 
 1. the cache directory (already verified earlier),
 2. a shared directory of verified upstream archives, when there is one
@@ -13,7 +14,11 @@ Each tarball is taken from the first place that yields the expected sha256:
    private apt configuration derived from this machine's configured sources so
    nothing under /etc is changed (the 1.1.0 trio).
 
-A tarball whose digest does not match is never kept. Exit status is 0 when every
+A tarball whose digest does not match is never kept. A FIPS provider tarball from the shared
+directory may carry the digest that directory's SHA256SUMS records for it (a regenerated
+archive, see its PROVENANCE.md) instead of the official one; the digest accepted is written
+beside the tarball (``<file>.sha256``) for the build role's ``baresip_build_fips_source_sha256``,
+and the build verifies the module's boundary checksum either way. Exit status is 0 when every
 tarball is present and verified, 1 otherwise.
 """
 
@@ -59,10 +64,37 @@ def load_components(version: str, defaults: Path = DEFAULTS) -> list[dict]:
     return releases[version]["components"]
 
 
+def load_fips_components(shared: Path | None, defaults: Path = DEFAULTS) -> list[dict]:
+    """The FIPS provider tarballs, each accepting also the digest the shared directory records."""
+    providers = yaml.safe_load(defaults.read_text()).get("baresip_fips_providers") or {}
+    recorded = {}
+    sums = shared / "SHA256SUMS" if shared else None
+    if sums and sums.is_file():
+        recorded = {
+            name: digest for digest, name in (line.split() for line in sums.read_text().splitlines() if line)
+        }
+    components = []
+    for version, entry in providers.items():
+        component = dict(entry, name="openssl-fips", version=version)
+        if recorded.get(entry["file"], entry["sha256"]) != entry["sha256"]:
+            component["alternates"] = [recorded[entry["file"]]]
+        components.append(component)
+    return components
+
+
+def digests(component: dict) -> list[str]:
+    return [component["sha256"], *component.get("alternates", [])]
+
+
+def record(final: Path) -> None:
+    """Write the accepted digest beside the tarball."""
+    final.with_name(final.name + ".sha256").write_text(sha256_of(final) + "\n")
+
+
 def accept(candidate: Path, component: dict, dest: Path) -> Path:
     """Move ``candidate`` to ``dest`` if its digest is the expected one."""
     actual = sha256_of(candidate)
-    if actual != component["sha256"]:
+    if actual not in digests(component):
         candidate.unlink(missing_ok=True)
         raise FetchError(
             f"sha256 mismatch for {component['file']}: expected {component['sha256']}, got {actual}"
@@ -202,7 +234,8 @@ def fetch_all(
     for component in components:
         final = dest / component["file"]
         if final.exists():
-            if sha256_of(final) == component["sha256"]:
+            if sha256_of(final) in digests(component):
+                record(final)
                 log(f"{component['file']}: cached, sha256 ok")
                 continue
             log(f"{component['file']}: cached copy has a wrong sha256, fetching again")
@@ -217,6 +250,7 @@ def fetch_all(
                 else:
                     candidate = apt.fetch(component, dest)
                 accept(candidate, component, final)
+                record(final)
                 log(f"{component['file']}: from {source}, sha256 ok")
                 break
             except (FetchError, OSError, subprocess.SubprocessError) as exc:
@@ -232,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--version", action="append", help="baresip release set (repeatable; default: every one in the table)"
     )
+    parser.add_argument("--fips", action="store_true", help="also the OpenSSL FIPS provider tarballs")
     parser.add_argument("--shared", type=Path, default=None, help="directory of verified archives")
     parser.add_argument(
         "--dest", type=Path, default=Path(os.environ.get("BARESIP_SOURCE_CACHE", ROOT / ".cache" / "sources"))
@@ -249,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
             print(exc, file=sys.stderr)
             return 1
         ok = fetch_all(components, args.dest, args.retries, args.timeout, shared=shared) and ok
+    if args.fips:
+        fips = load_fips_components(shared)
+        ok = fetch_all(fips, args.dest, args.retries, args.timeout, ("shared", "url"), shared=shared) and ok
     return 0 if ok else 1
 
 
