@@ -161,9 +161,13 @@ def read_process(module, p):
     try:
         maps = _crypto_module.parse_maps(_read(f"/proc/{pid}/maps"))
         environ = _crypto_module.parse_environ(_read(f"/proc/{pid}/environ", "rb"))
-        started = os.stat(f"/proc/{pid}").st_mtime
     except OSError as exc:
         return None, f"cannot read process {pid}: {exc}"
+    started = _baresip_state.started_at(
+        service.get("ExecMainStartTimestampMonotonic"), time.time(), time.clock_gettime(time.CLOCK_MONOTONIC)
+    )
+    if started is None:
+        return None, f"{p['service']}: systemd recorded no start time for pid {pid}"
     conf = environ.get("OPENSSL_CONF")
     changed = [
         path
