@@ -46,7 +46,9 @@ def _active(fact):
 )
 def module(ctx):
     accepted = _accepted(ctx.profile)
-    expected = "baresip runs with " + " or ".join(_label(a) for a in accepted) + " loaded, fips=yes in force"
+    expected = (
+        "baresip runs with " + " or ".join([_label(a) for a in accepted]) + " loaded, fips=yes in force"
+    )
     fact = ctx.facts["crypto_module"]
     error = _fact(ctx)
     if error:
@@ -150,7 +152,7 @@ def approved_only(ctx):
         return Verdict("error", expected, (result or {}).get("error") or "the refusal test did not run")
     offers = result["offers"]
     observed = join(
-        f"{o['name']}: {'accepted ' + str(o.get('cipher')) if o['accepted'] else 'refused'}" for o in offers
+        [f"{o['name']}: {'accepted ' + str(o.get('cipher')) if o['accepted'] else 'refused'}" for o in offers]
     )
     unmeasured = [o["name"] for o in offers if not o.get("connected")]
     if unmeasured:
@@ -182,13 +184,15 @@ def bypass(ctx):
     if not imports:
         return Verdict("error", expected, "no ELF file of the tree was read")
     found = _crypto_module.bypasses(imports, bool(ctx.settings.get("registrations")))
-    listed = join(f"{f['file'].rsplit('/', 1)[-1]} {f['symbol']} ({f['use']})" for f in found)
+    listed = join([f"{f['file'].rsplit('/', 1)[-1]} {f['symbol']} ({f['use']})" for f in found])
     observed = f"{len(imports)} files read; imports outside the providers: {listed}"
     failing = [f for f in found if f["handles_protected_traffic"]]
     if failing:
         return Verdict(
             "fail",
             expected,
-            observed + "; on protected traffic: " + join(f"{f['symbol']} ({f['protects']})" for f in failing),
+            observed
+            + "; on protected traffic: "
+            + join([f"{f['symbol']} ({f['protects']})" for f in failing]),
         )
     return Verdict("pass", expected, observed)

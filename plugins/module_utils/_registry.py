@@ -118,4 +118,5 @@ class Verdict:
 
 
 def join(items):
+    items = list(items or [])
     return ", ".join(str(i) for i in items) if items else "none"

@@ -71,6 +71,7 @@ def test_module_in_force_passes_every_crypto_check(profile):
         ["crypto.module", "crypto.module_install", "crypto.approved_only", "crypto.bypass"], "pass"
     )
     assert verdicts["crypto.module"].observed.startswith("OpenSSL FIPS Provider 3.1.2 (FIPS 140-3 #4985)")
+    assert verdicts["crypto.bypass"].observed == "2 files read; imports outside the providers: none"
 
 
 def test_stock_openssl_fails_the_module_check_in_one_line(profile):
