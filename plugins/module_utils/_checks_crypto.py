@@ -155,6 +155,15 @@ def approved_only(ctx):
         [f"{o['name']}: {'accepted ' + str(o.get('cipher')) if o['accepted'] else 'refused'}" for o in offers]
     )
     unmeasured = [o["name"] for o in offers if not o.get("connected")]
+    suffix = {"TLSv1.2": "tls12", "TLSv1.3": "tls13"}
+    names = {o["name"] for o in offers}
+    unmeasured += [
+        f"{kind}_{suffix[v]} (not offered)"
+        for v in ctx.profile["tls"]["versions"]
+        if v in suffix
+        for kind in ("chacha20", "profile")
+        if f"{kind}_{suffix[v]}" not in names
+    ]
     if unmeasured:
         return Verdict("error", expected, observed + "; no connection: " + join(unmeasured))
     if any(o["accepted"] for o in offers if o["name"].startswith("chacha20")):

@@ -141,6 +141,10 @@ def test_approved_only(profile):
     control = in_force()
     control["approved_only"]["offers"][1].update(accepted=False)
     assert judge(profile, control)["crypto.approved_only"].status == "error"  # a refusal that proves nothing
+    partial = in_force()
+    partial["approved_only"]["offers"] = partial["approved_only"]["offers"][1:]  # no ChaCha20 offer made
+    verdict = judge(profile, partial)["crypto.approved_only"]
+    assert (verdict.status, "chacha20_tls12 (not offered)" in verdict.observed) == ("error", True)
     unreached = copy.deepcopy(in_force())
     unreached["approved_only"] = {"offers": [], "error": "s_server did not start"}
     assert judge(profile, unreached)["crypto.approved_only"].status == "error"
