@@ -35,7 +35,7 @@ def by_id(profile, facts):
 
 def test_recorded_niap_endpoint_passes_every_check(niap, facts):
     checks = by_id(niap, facts)
-    assert len(checks) == 22
+    assert len(checks) == 26
     assert {c["status"] for c in checks.values()} == {"pass"}, [
         c for c in checks.values() if c["status"] != "pass"
     ]
