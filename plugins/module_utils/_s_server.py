@@ -8,9 +8,29 @@ facts. Session parameters and SDES keys in the text are never returned.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 from ansible_collections.voipsec.baresip.plugins.module_utils import _s_client, _sdp, _sip
+
+
+def throwaway_certificate_argv(openssl, workdir, curve, digest, subject):
+    """``openssl req`` for a self-signed EC certificate and key (``cert.pem``, ``key.pem`` in
+    ``workdir``) that a probe's short-lived server presents; run it with
+    ``OPENSSL_CONF=/dev/null``."""
+    key, cert = os.path.join(workdir, "key.pem"), os.path.join(workdir, "cert.pem")
+    return [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", f"ec_paramgen_curve:{curve}", f"-{digest}",
+            "-nodes", "-days", "1", "-subj", f"/CN={subject}", "-keyout", key, "-out", cert]  # fmt: skip
+
+
+def wait_accepting(server, seconds=5):
+    """Whether the ``s_server`` child says ACCEPT within ``seconds`` (it listens then)."""
+    deadline = time.monotonic() + seconds
+    while "ACCEPT" not in server.text and server.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return "ACCEPT" in server.text
+
 
 _LIST_LINES = {
     "Shared ciphers:": "shared_ciphers",

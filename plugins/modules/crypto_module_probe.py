@@ -119,7 +119,6 @@ error:
   type: str
 """
 
-import hashlib
 import os
 import shutil
 import sys
@@ -129,9 +128,11 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voipsec.baresip.plugins.module_utils import (
     _baresip_state,
+    _converged,
     _crypto_module,
     _elf,
     _s_client,
+    _s_server,
     _tls_offer,
 )
 from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Child
@@ -140,14 +141,6 @@ from ansible_collections.voipsec.baresip.plugins.module_utils._stream import Chi
 def _read(path, mode="r"):
     with open(path, mode) as handle:
         return handle.read()
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_process(module, p):
@@ -207,12 +200,15 @@ def approved_only(module, p, openssl, conf):
     server = None
     try:
         rc, _out, err = module.run_command(
-            [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-             f"ec_paramgen_curve:{spec.get('curve') or 'secp384r1'}", f"-{spec.get('digest') or 'sha384'}",
-             "-nodes", "-days", "1", "-subj", "/CN=approved-only probe",
-             "-keyout", os.path.join(work, "key.pem"), "-out", os.path.join(work, "cert.pem")],
+            _s_server.throwaway_certificate_argv(
+                openssl,
+                work,
+                spec.get("curve") or "secp384r1",
+                spec.get("digest") or "sha384",
+                "approved-only probe",
+            ),
             environ_update={"OPENSSL_CONF": "/dev/null"},
-        )  # fmt: skip
+        )
         if rc != 0:
             result["error"] = f"could not make the throwaway certificate: {err.strip()[-200:]}"
             return result
@@ -244,10 +240,7 @@ def approved_only(module, p, openssl, conf):
              "-key", os.path.join(work, "key.pem"), "-cipher", ciphers, "-ciphersuites", suites],
             env=dict(os.environ, OPENSSL_CONF=conf),
         )  # fmt: skip
-        deadline = time.monotonic() + 5
-        while "ACCEPT" not in server.text and server.running and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if "ACCEPT" not in server.text:
+        if not _s_server.wait_accepting(server):
             result["error"] = f"s_server did not start: {server.text.strip()[-300:]}"
             return result
         params = {"host": "127.0.0.1", "port": port, "openssl_path": openssl}
@@ -351,7 +344,7 @@ def main():
         providers=providers,
         module_file={
             "path": module_file,
-            "sha256": sha256(module_file) if os.path.exists(module_file) else None,
+            "sha256": _converged.file_digest(module_file) if os.path.exists(module_file) else None,
         },
         install=install,
         imports={

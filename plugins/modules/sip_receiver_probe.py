@@ -172,10 +172,7 @@ def main():
     events, error = [], None
     ctrl = None
     try:
-        deadline = time.monotonic() + 5
-        while "ACCEPT" not in server.text and server.running and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if "ACCEPT" not in server.text:
+        if not _s_server.wait_accepting(server):
             error = f"s_server did not start: {server.text.strip()[-300:]}"
         else:
             ctrl = socket.create_connection((p["ctrl_address"], p["ctrl_port"]), timeout=p["timeout"])

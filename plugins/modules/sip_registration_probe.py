@@ -164,25 +164,13 @@ def rogue_attempt(module, p):
     aor = None
     try:
         rc, _out, err = module.run_command(
-            [
+            _s_server.throwaway_certificate_argv(
                 openssl,
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                f"ec_paramgen_curve:{r.get('curve') or 'prime256v1'}",
-                f"-{r.get('digest') or 'sha256'}",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=untrusted registrar",
-                "-keyout",
-                os.path.join(work, "key.pem"),
-                "-out",
-                os.path.join(work, "cert.pem"),
-            ],
+                work,
+                r.get("curve") or "prime256v1",
+                r.get("digest") or "sha256",
+                "untrusted registrar",
+            ),
             environ_update={"OPENSSL_CONF": "/dev/null"},
         )
         if rc != 0:
@@ -203,10 +191,7 @@ def rogue_attempt(module, p):
                 "1",
             ]
         )
-        deadline = time.monotonic() + 5
-        while "ACCEPT" not in server.text and server.running and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if "ACCEPT" not in server.text:
+        if not _s_server.wait_accepting(server):
             result["error"] = f"s_server did not start: {server.text.strip()[-300:]}"
             return result
         user = "voipsec-probe-" + secrets.token_hex(4)

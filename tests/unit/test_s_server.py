@@ -77,3 +77,22 @@ def test_ua_refusing_a_revoked_server():
     assert facts["error"] == "the UA refused the TLS handshake (alert certificate revoked)"
     assert _s_server.ended(text)
     assert not _s_server.ended(text[: text.index("ERROR")])
+
+
+class _Server:
+    def __init__(self, text, running=True):
+        self.text, self.running = text, running
+
+
+def test_wait_accepting():
+    assert _s_server.wait_accepting(_Server("Using default temp DH parameters\nACCEPT\n"))
+    # a server that died before listening is not waited for
+    assert not _s_server.wait_accepting(_Server("error:0A0000B5:no ciphers available", running=False))
+    assert not _s_server.wait_accepting(_Server(""), seconds=0.1)
+
+
+def test_throwaway_certificate_argv():
+    argv = _s_server.throwaway_certificate_argv("openssl", "/w", "secp384r1", "sha384", "probe")
+    assert argv[:2] == ["openssl", "req"]
+    assert "ec_paramgen_curve:secp384r1" in argv and "-sha384" in argv and "/CN=probe" in argv
+    assert argv[argv.index("-keyout") + 1] == "/w/key.pem" and argv[argv.index("-out") + 1] == "/w/cert.pem"
