@@ -177,7 +177,7 @@ def read_process(module, p):
     }, None
 
 
-def in_process(module, process, conf, timeout):
+def in_process(module, process, conf):
     libcrypto = (process or {}).get("libcrypto") or []
     if not libcrypto or not conf:
         return None, "no libcrypto mapped or no OPENSSL_CONF in the service's environment"
@@ -304,7 +304,7 @@ def main():
     openssl = module.get_bin_path(p["openssl_path"], required=True)
     process, error = read_process(module, p)
     conf = (process or {}).get("openssl_conf")
-    facts, process_error = in_process(module, process, conf, p["timeout"]) if process else (None, None)
+    facts, process_error = in_process(module, process, conf) if process else (None, None)
     providers = []
     if conf:
         rc, out, _err = module.run_command(
