@@ -14,10 +14,14 @@ _MENC_MISSING = re.compile(r"mediaenc not found: '(?P<v>[^']+)'")
 _MODULE_ERR = re.compile(r"(?:module (?P<m>\S+): |cannot open shared object file)")
 _KINDS = {"aucodec", "ausrc", "auplay", "mediaenc", "vidcodec", "vidsrc", "vidisp"}
 _ERROR_HINTS = ("not found", "failed", "Can't", "could not", "error", "refused")
+# error lines kept from each end of the log: a long-running endpoint logs every refused
+# handshake of every audit, and its start-up errors (modules that did not load) come first
+ERRORS_KEPT = 10
 
 
 def parse_log(text):
-    """Facts from baresip's output since its last start (journal ``-o cat``)."""
+    """Facts from baresip's output since its last start (journal ``-o cat``). ``errors``: the
+    first and the last ``ERRORS_KEPT`` error lines, ``error_count`` how many there were."""
     text = _ANSI.sub("", text if isinstance(text, str) else "")
     facts = {
         "ready": False,
@@ -53,6 +57,10 @@ def parse_log(text):
             facts["missing_mediaenc"].append(m.group("v"))
         if _MODULE_ERR.search(line) or any(h in line for h in _ERROR_HINTS):
             facts["errors"].append(line[:200])
+    errors = facts["errors"]
+    facts["error_count"] = len(errors)
+    if len(errors) > 2 * ERRORS_KEPT:
+        facts["errors"] = errors[:ERRORS_KEPT] + errors[-ERRORS_KEPT:]
     return facts
 
 

@@ -65,7 +65,7 @@ options:
       - With O(endpoints), how many endpoints are probed at a time (each with its own bounded pool
         of TLS offers).
     type: int
-    default: 4
+    default: 8
   tls:
     description:
       - TLS offers and the sweep - the options of M(voipsec.baresip.tls_probe) except O(host), with the
@@ -176,7 +176,7 @@ def argument_spec():
     return dict(
         host=dict(type="str"),
         endpoints=dict(type="list", elements="dict", options=endpoint),
-        parallel=dict(type="int", default=4),
+        parallel=dict(type="int", default=8),
         **_parts_spec(),
     )
 

@@ -78,7 +78,7 @@ log:
   description: >-
     Facts from the output of the running invocation - invocation (the InvocationID read),
     ready, version, certificate, registered codecs/sources/players/mediaenc, account_mediaenc
-    (AOR to encryption in use), missing_mediaenc, errors.
+    (AOR to encryption in use), missing_mediaenc, errors (the first and the last 10 error lines), error_count.
   returned: always
   type: dict
 listening:

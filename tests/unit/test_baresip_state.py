@@ -25,6 +25,23 @@ def test_missing_srtp_module_is_visible():
     assert not any("\x1b" in e for e in log["errors"])
 
 
+def test_errors_of_a_long_running_endpoint_are_bounded():
+    """Every audit adds refused handshakes to the log; the start-up errors and the latest stay."""
+    startup = (FIX / "journal_no_srtp.txt").read_text()
+    refused = (
+        "tls: accept error: (r=-1, ssl_err=1)\n" * 400
+        + "call: media encryption 'srtp-mand' refused the offer\n"
+    )
+    log = st.parse_log(startup + refused)
+    first = st.parse_log(startup)["errors"]
+    assert log["error_count"] == len(first) + 401
+    assert len(log["errors"]) == 2 * st.ERRORS_KEPT
+    assert log["errors"][: len(first)] == first and "srtpx.so" in log["errors"][0] + log["errors"][1]
+    assert log["errors"][-1] == "call: media encryption 'srtp-mand' refused the offer"
+    few = st.parse_log(startup + "tls: accept error: (r=-1, ssl_err=1)\n" * 3)
+    assert few["error_count"] == len(few["errors"]) == len(first) + 3
+
+
 @pytest.mark.parametrize("garbage", ["", None, "\x00\x01", "mediaenc: srtp-mand with spaces\n", 7])
 def test_garbage_log(garbage):
     log = st.parse_log(garbage)
