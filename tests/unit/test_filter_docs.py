@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.voipsec.baresip.plugins.filter import accounts, audit, converge, pki, sbom
+from ansible_collections.voipsec.baresip.plugins.filter import accounts, audit, converge, judge, pki, sbom
 
 FILTER_DIR = Path(__file__).resolve().parents[2] / "plugins" / "filter"
 FILTERS = {
     **accounts.FilterModule().filters(),
     **audit.FilterModule().filters(),
+    **judge.FilterModule().filters(),
     **pki.FilterModule().filters(),
     **converge.FilterModule().filters(),
     **sbom.FilterModule().filters(),
