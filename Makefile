@@ -44,7 +44,7 @@ export PY_COLORS ?= 0
 APT_PACKAGES := podman runc debootstrap uidmap slirp4netns containernetworking-plugins \
                 iptables openssl shellcheck
 
-.PHONY: demo demo-clean bench help test bootstrap venv host-packages collection-link sources images installed-collection \
+.PHONY: demo demo-clean bench bench-packages help test bootstrap venv host-packages collection-link sources images installed-collection \
         lint unit sanity molecule clean distclean build-collection docs
 
 help:
@@ -128,7 +128,14 @@ demo: bootstrap
 demo-clean:
 	demo/run.sh clean
 
-bench: bootstrap
+# the reference the audit is measured against
+bench-packages: host-packages
+	@if ! dpkg -s testssl.sh >/dev/null 2>&1; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends testssl.sh \
+	    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends testssl.sh; }; \
+	fi
+
+bench: bootstrap bench-packages
 	bench/audit_vs_testssl.py
 	bench/fleet_audit.py
 
