@@ -5,32 +5,19 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.voipsec.baresip.plugins.module_utils import _cert_rules
 
 # Ansible forks a worker per task and host and looks a filter up by loading this collection's filter
-# files: the checks, reports and drift modules are imported by the filters that use them, so a
-# task that only reads a probe's result does not compile them.
+# files: the checks, reports and drift code is imported by the filters that use it, so a task that
+# only reads a probe's result does not compile it.
 
 
-def _checks():
-    from ansible_collections.voipsec.baresip.plugins.module_utils import _checks as module
-
-    return module
-
-
-def _report():
-    from ansible_collections.voipsec.baresip.plugins.module_utils import _report as module
-
-    return module
-
-
-def _drift():
-    from ansible_collections.voipsec.baresip.plugins.module_utils import _drift as module
-
-    return module
+def _util(name):
+    return importlib.import_module(f"ansible_collections.voipsec.baresip.plugins.module_utils.{name}")
 
 
 def probe_fact(result, key, part=None):
@@ -93,54 +80,44 @@ def auditor_for(host, auditors):
 
 def audit_check_ids(profile, settings=None):
     """Ids of the checks an audit of ``profile`` with ``settings`` runs, in report order."""
-    return [c.id for c in _checks().applicable(profile, settings or {})]
+    return [c.id for c in _util("_checks").applicable(profile, settings or {})]
 
 
 def compliance_checks(facts, profile, settings=None):
-    return _checks().evaluate(profile, facts, settings)
+    return _util("_checks").evaluate(profile, facts, settings)
 
 
 def sdes_call_offers(profile):
-    return _checks().call_offers(profile)
+    return _util("_checks").call_offers(profile)
 
 
 def host_report(checks, host, profile, reason=None, deployed_profile=None, facts=None):
     """One endpoint's report; with the profile it was deployed under, and when that differs from
     the audited one, a ``gap`` section: what it lacks for the audited profile. With the facts, an
     ``observations`` section: what the next audit compares (``_drift.observations``)."""
-    report = _checks().host_report(host, profile, checks, reason, deployed_profile)
+    report = _util("_checks").host_report(host, profile, checks, reason, deployed_profile)
     if facts is not None:
-        report["observations"] = _drift().observations(facts)
+        report["observations"] = _util("_drift").observations(facts)
     return report
 
 
 def unmeasured_report(host, profile, reason, settings=None):
     """The report of an endpoint that could not be audited: every check ``error`` with the reason."""
-    return _checks().host_report(host, profile, _checks().unmeasured(profile, reason, settings), reason)
-
-
-def complete_reports(hosts, reports, profile, settings=None):
-    """One report per host in ``hosts``: its own (``reports`` is in the same order, None where a
-    host has none) or an unmeasured one."""
-    reason = "no observation: the run failed for this host before its audit was judged"
-    return [
-        rep
-        if isinstance(rep, dict) and rep.get("checks") is not None
-        else unmeasured_report(host, profile, reason, settings)
-        for host, rep in zip(hosts, list(reports) + [None] * (len(hosts) - len(reports)))
-    ]
+    return _util("_checks").host_report(
+        host, profile, _util("_checks").unmeasured(profile, reason, settings), reason
+    )
 
 
 def audit_summary(reports):
-    return _report().summary(reports)
+    return _util("_report").summary(reports)
 
 
 def junit_report(reports):
-    return _report().junit(reports)
+    return _util("_report").junit(reports)
 
 
 def html_report(reports, generated_at, title="baresip compliance audit"):
-    return _report().page(reports, generated_at, title)
+    return _util("_report").page(reports, generated_at, title)
 
 
 class FilterModule:
@@ -154,7 +131,6 @@ class FilterModule:
             "auditor_for": auditor_for,
             "host_report": host_report,
             "unmeasured_report": unmeasured_report,
-            "complete_reports": complete_reports,
             "sdes_call_offers": sdes_call_offers,
             "audit_summary": audit_summary,
             "junit_report": junit_report,

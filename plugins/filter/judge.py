@@ -42,7 +42,7 @@ def _or(value, default):
     return value if value else default
 
 
-def batch_part(host, results, auditor):
+def batch_part(host, results):
     """This endpoint's part of its auditor's one call: ``results`` is the registered call of the
     first endpoint of the batch that auditor audits (None when it did not run)."""
     did_not_run = {"failed": True, "msg": "the auditor's call for this batch did not run"}
@@ -58,7 +58,7 @@ def batch_part(host, results, auditor):
 def observed_facts(host, registered, auditor):
     """The facts the checks judge, from one endpoint's registered probe results (``registered``:
     the names of ``REGISTERED`` to results; ``batch_probe`` is its batch's auditor call)."""
-    net = batch_part(host, registered.get("batch_probe"), auditor)
+    net = batch_part(host, registered.get("batch_probe"))
     # the service as the last probe that ran on the endpoint read it
     last = next(
         (
@@ -100,6 +100,17 @@ def _vars(hostvars, host):
     return hostvars[host] if host in hostvars else {}  # noqa: SIM401
 
 
+def audit_batches(batch, hostvars):
+    """{auditor: the endpoints of ``batch`` it audits, in order}: the endpoints whose probes are
+    prepared for that auditor. Its one call is made on the first of them and covers them all."""
+    out = {}
+    for host in batch:
+        auditor = _vars(hostvars, host).get(AUDITOR)
+        if auditor is not None:
+            out.setdefault(auditor, []).append(host)
+    return out
+
+
 def deployed_profile(facts):
     """The profile the endpoint role named in the unit's description, '' when none."""
     service = (facts.get("endpoint") or {}).get("service") or {}
@@ -114,11 +125,8 @@ def judge_endpoints(hosts, hostvars, batch, profile, settings):
     same auditor. A host whose audit could not be judged gets an unmeasured report with the reason."""
     out = {}
     seen_by_host = {host: _vars(hostvars, host) for host in dict.fromkeys([*hosts, *batch])}
-    # the endpoint each auditor's call was made on: the first of the batch it audits
-    called_on = {}
-    for name in batch:
-        called_on.setdefault(seen_by_host[name].get(AUDITOR), name)
-    called_on.pop(None, None)
+    # the endpoint each auditor's call was made on
+    called_on = {auditor: audited[0] for auditor, audited in audit_batches(batch, seen_by_host).items()}
     for host in hosts:
         seen = seen_by_host[host]
         own_profile = seen.get(PROFILE) or profile
@@ -139,8 +147,8 @@ def judge_endpoints(hosts, hostvars, batch, profile, settings):
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # one endpoint's odd observation never takes the others' reports with it
             reason = f"the audit stopped at judging: {exc}"
-            out[host] = {"report": unmeasured_report(host, own_profile, reason, own_settings), "facts": None}
-            out[host]["sbom"] = None
+            report = unmeasured_report(host, own_profile, reason, own_settings)
+            out[host] = {"report": report, "facts": None, "sbom": None}
             continue
         sbom = (facts["endpoint"] or {}).get("sbom")
         out[host] = {"report": report, "facts": facts, "sbom": sbom if isinstance(sbom, dict) else None}
@@ -149,4 +157,4 @@ def judge_endpoints(hosts, hostvars, batch, profile, settings):
 
 class FilterModule:
     def filters(self):
-        return {"judge_endpoints": judge_endpoints}
+        return {"judge_endpoints": judge_endpoints, "audit_batches": audit_batches}

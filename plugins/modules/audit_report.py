@@ -28,8 +28,8 @@ options:
     type: path
     required: true
   reports:
-    description: The endpoints' reports, as made by the filters C(voipsec.baresip.host_report) and
-      C(voipsec.baresip.complete_reports).
+    description: The endpoints' reports, as the filter C(voipsec.baresip.judge_endpoints) makes them
+      (each host's C(report)).
     type: list
     elements: dict
     required: true

@@ -82,16 +82,6 @@ def test_a_failed_combined_probe_voids_every_part(result, reason):
     assert audit.probe_fact({"skipped": True}, "results", "tls") is None
 
 
-def test_complete_reports_keep_every_host(profile):
-    own = audit.unmeasured_report("ua1", profile, "x")
-    own["unmeasured"] = None
-    reports = audit.complete_reports(["ua1", "ua2", "ua3"], [own, None], profile)
-    assert [r["host"] for r in reports] == ["ua1", "ua2", "ua3"]
-    assert reports[0] is own
-    assert reports[1]["unmeasured"].startswith("no observation") and not reports[1]["compliant"]
-    assert reports[2]["counts"]["error"] == len(audit.audit_check_ids(profile))
-
-
 def test_audit_check_ids_follow_settings(profile):
     plain = audit.audit_check_ids(profile)
     fleet = audit.audit_check_ids(profile, {"cafile": "/ca.pem", "client_auth": True})

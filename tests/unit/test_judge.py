@@ -78,9 +78,11 @@ def test_an_endpoint_that_was_not_judged_has_its_reason(profile):
     assert judged["ua1"]["report"]["unmeasured"].startswith("endpoint unreachable")
     assert judged["ua2"]["report"]["unmeasured"] == judge.NOT_JUDGED
     assert judged["ua3"]["report"]["unmeasured"] == judge.NOT_JUDGED
+    assert [judged[h]["report"]["host"] for h in judged] == ["ua1", "ua2", "ua3"]
     for host in judged.values():
         assert host["facts"] is None and not host["report"]["compliant"]
         assert {c["status"] for c in host["report"]["checks"]} == {"error"}
+        assert host["report"]["counts"]["error"] == len(audit.audit_check_ids(profile, SETTINGS))
 
 
 def test_each_endpoint_takes_its_part_of_its_own_auditors_call(profile):
@@ -132,3 +134,15 @@ def test_garbage_observations_cost_only_their_endpoint(profile, garbage):
     assert judged["ua1"]["report"]["compliant"]
     report = judged["ua2"]["report"]
     assert not report["compliant"] and report["counts"]["pass"] < judged["ua1"]["report"]["counts"]["pass"]
+
+
+def test_audit_batches_group_prepared_endpoints_by_auditor_in_play_order():
+    hostvars = {
+        "ua3": {judge.AUDITOR: "auditor-b"},
+        "ua1": {judge.AUDITOR: "auditor-a"},
+        "ua2": {judge.AUDITOR: None},  # its probes were never prepared
+        "ua4": {judge.AUDITOR: "auditor-a"},
+    }
+    batches = judge.audit_batches(["ua3", "ua1", "ua2", "ua4", "gone"], hostvars)
+    assert batches == {"auditor-b": ["ua3"], "auditor-a": ["ua1", "ua4"]}
+    assert judge.audit_batches([], hostvars) == {}
