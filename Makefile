@@ -54,11 +54,16 @@ test: bootstrap lint unit sanity molecule
 
 bootstrap: host-packages venv collection-link sources images
 
+# Debian packages, installed when one of them is missing
+define apt-install
+	@if ! dpkg -s $(1) >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(1); \
+	fi
+endef
+
 $(CACHE)/.host-packages: Makefile
 	@mkdir -p $(CACHE)
-	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES); \
-	fi
+	$(call apt-install,$(APT_PACKAGES))
 	@touch $@
 host-packages: $(CACHE)/.host-packages
 
@@ -130,10 +135,7 @@ demo-clean:
 
 # the reference the audit is measured against
 bench-packages: host-packages
-	@if ! dpkg -s testssl.sh >/dev/null 2>&1; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends testssl.sh \
-	    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends testssl.sh; }; \
-	fi
+	$(call apt-install,testssl.sh)
 
 bench: bootstrap bench-packages
 	bench/audit_vs_testssl.py
